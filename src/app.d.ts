@@ -1,0 +1,24 @@
+import type { TFunction } from 'i18next';
+import type { Actor } from '$lib/server/platform/context';
+import type { Runtime } from '$lib/server/platform/runtime';
+
+declare global {
+	namespace App {
+		interface Error {
+			message: string;
+			code?: string;
+			errorId?: string;
+		}
+		interface Locals {
+			requestId: string;
+			lang: string;
+			dir: 'ltr' | 'rtl';
+			t: TFunction;
+			actor: Actor;
+			/** Undefined only while prerendering at build time. */
+			runtime: Runtime | undefined;
+		}
+	}
+}
+
+export {};

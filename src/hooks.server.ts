@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { building } from '$app/environment';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
+import { config } from '$lib/server/platform/config';
+import { tFor } from '$lib/server/platform/i18n';
+import { LANGUAGE_COOKIE, languageCookieOptions } from '$lib/server/platform/http/cookies';
+import { startRuntime, type Runtime } from '$lib/server/platform/runtime';
+
+// The composition root: the one place that owns the running runtime.
+let runtime: Runtime | undefined;
+
+export const init: ServerInit = async () => {
+	if (building) return;
+	runtime = await startRuntime(config());
+	const started = runtime;
+	started.logger.info(
+		{ database: started.databaseKind, env: started.config.env },
+		'AnyVisit is ready'
+	);
+	// adapter-node emits this after it stops accepting connections (SIGINT/SIGTERM).
+	process.once('sveltekit:shutdown' as 'beforeExit', () => {
+		void started.close();
+	});
+};
+
+const requestContext: Handle = async ({ event, resolve }) => {
+	event.locals.requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
+	event.locals.runtime = runtime;
+	event.locals.actor = { kind: 'anonymous' };
+	const response = await resolve(event);
+	response.headers.set('x-request-id', event.locals.requestId);
+	return response;
+};
+
+const locale: Handle = async ({ event, resolve }) => {
+	const query = building ? null : event.url.searchParams.get('lang');
+	const { lang, chosen } = negotiateLanguage({
+		query,
+		cookie: event.cookies.get(LANGUAGE_COOKIE),
+		acceptLanguage: event.request.headers.get('accept-language')
+	});
+	if (chosen) event.cookies.set(LANGUAGE_COOKIE, lang, languageCookieOptions(event.url));
+	const dir = directionOf(lang);
+	event.locals.lang = lang;
+	event.locals.dir = dir;
+	event.locals.t = tFor(lang);
+	return resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%anyvisit.lang%', lang).replace('%anyvisit.dir%', dir)
+	});
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('x-content-type-options', 'nosniff');
+	// No referrer ever leaves: a visit URL must not leak to another site.
+	headers.set('referrer-policy', 'no-referrer');
+	headers.set('x-frame-options', 'DENY');
+	headers.set('cross-origin-opener-policy', 'same-origin');
+	headers.set('permissions-policy', 'camera=(self), microphone=(self), geolocation=(), payment=()');
+	if (event.url.protocol === 'https:') {
+		headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	}
+	// Pages and API answers may carry PHI: no browser or proxy keeps them.
+	if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
+	return response;
+};
+
+const httpMetrics: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const response = await resolve(event);
+	const metrics = event.locals.runtime?.metrics;
+	if (metrics) {
+		const route = event.route.id ?? 'unmatched';
+		metrics.httpRequests.inc({ route, status: `${String(response.status)[0]}xx` });
+		metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+	}
+	return response;
+};
+
+export const handle = sequence(requestContext, locale, securityHeaders, httpMetrics);
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const errorId = randomUUID();
+	const t = event.locals.t ?? tFor('en');
+	if (status === 404) return { message: t('errors:NOT_FOUND'), code: 'NOT_FOUND' };
+	// Logged with an id; the response carries only the id and a generic message, never a stack.
+	(runtime?.logger ?? console).error({ errorId, route: event.route.id, err: error }, 'unexpected error');
+	return { message: t('errors:INTERNAL', { errorId }), code: 'INTERNAL', errorId };
+};

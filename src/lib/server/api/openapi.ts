@@ -1,0 +1,200 @@
+/**
+ * The OpenAPI 3 description of /api/v1. tests/integration/openapi.spec.ts compares it with the
+ * route files, so an endpoint cannot be added, removed or change method without this changing too.
+ */
+const problem = {
+	description: 'A localized problem (4xx/5xx); never a stack trace',
+	content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } }
+};
+
+const delivery = { $ref: '#/components/schemas/Delivery' };
+
+export const openApiDocument = {
+	openapi: '3.1.0',
+	info: {
+		title: 'AnyVisit API',
+		version: '1.0.0',
+		description:
+			'JSON API of AnyVisit. Errors are answered as `{ error: { code, message, fields? } }` with the message ' +
+			'in the language negotiated from `?lang=`, the `lang` cookie or Accept-Language.'
+	},
+	servers: [{ url: '/api/v1' }],
+	paths: {
+		'/openapi.json': {
+			get: {
+				operationId: 'getOpenApi',
+				summary: 'This document',
+				responses: { '200': { description: 'The OpenAPI document' } }
+			}
+		},
+		'/languages': {
+			get: {
+				operationId: 'listLanguages',
+				summary: 'The supported languages, each named in itself, with its direction and review status',
+				responses: {
+					'200': {
+						description: 'Languages',
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									required: ['languages', 'current'],
+									properties: {
+										current: { type: 'string' },
+										languages: { type: 'array', items: { $ref: '#/components/schemas/Language' } }
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		},
+		'/preferences/language': {
+			put: {
+				operationId: 'setLanguage',
+				summary: 'Saves the language for this device (a cookie)',
+				requestBody: {
+					required: true,
+					content: {
+						'application/json': {
+							schema: {
+								type: 'object',
+								additionalProperties: false,
+								required: ['lang'],
+								properties: { lang: { type: 'string', enum: ['en', 'es', 'zh-Hans', 'vi', 'ko', 'tl', 'ru', 'ar', 'ht'] } }
+							}
+						}
+					}
+				},
+				responses: {
+					'200': {
+						description: 'Saved',
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									properties: { lang: { type: 'string' }, dir: { type: 'string', enum: ['ltr', 'rtl'] } }
+								}
+							}
+						}
+					},
+					'400': problem,
+					'413': problem,
+					'415': problem,
+					'422': problem
+				}
+			}
+		},
+		'/outbox': {
+			get: {
+				operationId: 'listDeliveries',
+				summary: 'Outbox deliveries in one state (staff; payloads are never returned)',
+				parameters: [
+					{
+						name: 'status',
+						in: 'query',
+						schema: { type: 'string', enum: ['pending', 'delivering', 'delivered', 'dead'], default: 'dead' }
+					},
+					{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+					{ name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } }
+				],
+				responses: {
+					'200': {
+						description: 'Deliveries',
+						content: {
+							'application/json': {
+								schema: { type: 'object', properties: { deliveries: { type: 'array', items: delivery } } }
+							}
+						}
+					},
+					'403': problem,
+					'422': problem
+				}
+			}
+		},
+		'/outbox/{id}/retry': {
+			post: {
+				operationId: 'retryDelivery',
+				summary: 'Queues a dead-lettered delivery again (staff), with a note saying why',
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				requestBody: {
+					required: true,
+					content: {
+						'application/json': {
+							schema: {
+								type: 'object',
+								additionalProperties: false,
+								required: ['note'],
+								properties: { note: { type: 'string', minLength: 1, maxLength: 500 } }
+							}
+						}
+					}
+				},
+				responses: {
+					'200': {
+						description: 'Queued again',
+						content: { 'application/json': { schema: { type: 'object', properties: { delivery } } } }
+					},
+					'400': problem,
+					'403': problem,
+					'404': problem,
+					'409': problem,
+					'413': problem,
+					'415': problem,
+					'422': problem
+				}
+			}
+		}
+	},
+	components: {
+		schemas: {
+			Problem: {
+				type: 'object',
+				required: ['error'],
+				properties: {
+					error: {
+						type: 'object',
+						required: ['code', 'message'],
+						properties: {
+							code: { type: 'string' },
+							message: { type: 'string' },
+							fields: {
+								type: 'array',
+								items: {
+									type: 'object',
+									properties: { field: { type: 'string' }, message: { type: 'string' } }
+								}
+							},
+							errorId: { type: 'string' }
+						}
+					}
+				}
+			},
+			Language: {
+				type: 'object',
+				properties: {
+					code: { type: 'string' },
+					name: { type: 'string' },
+					dir: { type: 'string', enum: ['ltr', 'rtl'] },
+					reviewedByMedicalTranslator: { type: 'boolean' }
+				}
+			},
+			Delivery: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					channel: { type: 'string' },
+					status: { type: 'string' },
+					attempts: { type: 'integer' },
+					maxAttempts: { type: 'integer' },
+					lastError: { type: ['string', 'null'] },
+					retryNote: { type: ['string', 'null'] },
+					createdAt: { type: 'string', format: 'date-time' },
+					updatedAt: { type: 'string', format: 'date-time' },
+					nextAttemptAt: { type: 'string', format: 'date-time' }
+				}
+			}
+		}
+	}
+} as const;

@@ -1,0 +1,269 @@
+import type { Db } from '../platform/db';
+import type { Accommodations, LicensePathway, StaffRole } from '../platform/schema';
+
+// Synthetic people only (Synthea-style): names, numbers (555-01xx) and addresses are invented.
+type DemoStaff = {
+	email: string;
+	displayName: string;
+	roles: StaffRole[];
+	credential?: string;
+	languages: string[];
+	timeZone: string;
+	licenses?: { state: string; credential: string; number: string; pathway: LicensePathway }[];
+};
+
+type DemoPatient = {
+	givenName: string;
+	familyName: string;
+	birthDate: string;
+	phone: string | null;
+	phoneKind: 'mobile' | 'landline' | null;
+	email: string | null;
+	language: string;
+	contactChannel: 'sms' | 'email' | 'voice';
+	homeState: string;
+	timeZone: string;
+	accommodations: Accommodations;
+	caregiver?: { displayName: string; relationship: string; phone: string; language: string };
+};
+
+export const DEMO_ORGANIZATION = { name: 'Riverbend Community Health', timeZone: 'America/Chicago' };
+
+export const DEMO_STAFF: DemoStaff[] = [
+	{
+		email: 'maya.okafor@riverbend.example',
+		displayName: 'Dr. Maya Okafor',
+		roles: ['clinician'],
+		credential: 'MD',
+		languages: ['en'],
+		timeZone: 'America/Denver',
+		// Colorado is her principal licence; WI and MN licences were issued through the Interstate
+		// Medical Licensure Compact (IMLC is a path to separate state licences, not a privilege).
+		licenses: [
+			{ state: 'CO', credential: 'MD', number: 'DR.0061234', pathway: 'state' },
+			{ state: 'WI', credential: 'MD', number: '78123-20', pathway: 'imlc' },
+			{ state: 'MN', credential: 'MD', number: '71544', pathway: 'imlc' }
+		]
+	},
+	{
+		email: 'daniel.reyes@riverbend.example',
+		displayName: 'Dr. Daniel Reyes',
+		roles: ['clinician'],
+		credential: 'MD',
+		languages: ['en', 'es'],
+		timeZone: 'America/Chicago',
+		licenses: [
+			{ state: 'TX', credential: 'MD', number: 'T5512', pathway: 'state' },
+			{ state: 'NM', credential: 'MD', number: 'MD2021-0412', pathway: 'state' }
+		]
+	},
+	{
+		email: 'samira.haddad@riverbend.example',
+		displayName: 'Samira Haddad, PMHNP',
+		roles: ['clinician'],
+		credential: 'NP',
+		languages: ['en', 'ar'],
+		timeZone: 'America/Chicago',
+		licenses: [{ state: 'IL', credential: 'NP', number: '209.018734', pathway: 'state' }]
+	},
+	{
+		email: 'grace.thompson@riverbend.example',
+		displayName: 'Grace Thompson, RN',
+		roles: ['nurse'],
+		credential: 'RN',
+		languages: ['en'],
+		timeZone: 'America/Chicago',
+		// A multistate RN licence from Texas, valid in Nurse Licensure Compact states.
+		licenses: [{ state: 'TX', credential: 'RN', number: '884512', pathway: 'nlc' }]
+	},
+	{
+		email: 'luis.martinez@riverbend.example',
+		displayName: 'Luis Martinez',
+		roles: ['scheduler'],
+		languages: ['en', 'es'],
+		timeZone: 'America/Chicago'
+	},
+	{
+		email: 'priya.natarajan@riverbend.example',
+		displayName: 'Priya Natarajan',
+		roles: ['biller'],
+		languages: ['en'],
+		timeZone: 'America/Chicago'
+	},
+	{
+		email: 'jordan.lee@riverbend.example',
+		displayName: 'Jordan Lee',
+		roles: ['admin'],
+		languages: ['en', 'ko'],
+		timeZone: 'America/Chicago'
+	}
+];
+
+export const DEMO_PATIENTS: DemoPatient[] = [
+	{
+		// Spanish speaker on a low-end Android phone with a prepaid data plan.
+		givenName: 'Rosa',
+		familyName: 'Hernández',
+		birthDate: '1979-04-12',
+		phone: '+15125550101',
+		phoneKind: 'mobile',
+		email: null,
+		language: 'es',
+		contactChannel: 'sms',
+		homeState: 'TX',
+		timeZone: 'America/Chicago',
+		accommodations: {}
+	},
+	{
+		// Arabic speaker who reads right to left and asks for an interpreter.
+		givenName: 'Layla',
+		familyName: 'Hassan',
+		birthDate: '1988-09-30',
+		phone: '+13125550102',
+		phoneKind: 'mobile',
+		email: 'layla.hassan@example.org',
+		language: 'ar',
+		contactChannel: 'sms',
+		homeState: 'IL',
+		timeZone: 'America/Chicago',
+		accommodations: { interpreterLanguage: 'ar' }
+	},
+	{
+		// Deaf patient: chat and captions, an ASL interpreter, email rather than calls.
+		givenName: 'Marcus',
+		familyName: 'Johnson',
+		birthDate: '1995-01-17',
+		phone: '+17205550103',
+		phoneKind: 'mobile',
+		email: 'marcus.johnson@example.org',
+		language: 'en',
+		contactChannel: 'email',
+		homeState: 'CO',
+		timeZone: 'America/Denver',
+		accommodations: { aslInterpreter: true, captions: true, chatPreferred: true }
+	},
+	{
+		// Older patient with only a landline: reminders by voice call, visits by phone.
+		givenName: 'Dorothy',
+		familyName: 'Miller',
+		birthDate: '1943-06-05',
+		phone: '+16085550104',
+		phoneKind: 'landline',
+		email: null,
+		language: 'en',
+		contactChannel: 'voice',
+		homeState: 'WI',
+		timeZone: 'America/Chicago',
+		accommodations: { largeText: true }
+	},
+	{
+		// Vietnamese-speaking patient whose daughter joins visits as family caregiver.
+		givenName: 'Tuan',
+		familyName: 'Nguyen',
+		birthDate: '1951-11-23',
+		phone: '+16515550105',
+		phoneKind: 'mobile',
+		email: null,
+		language: 'vi',
+		contactChannel: 'sms',
+		homeState: 'MN',
+		timeZone: 'America/Chicago',
+		accommodations: { caregiverJoins: true, interpreterLanguage: 'vi' },
+		caregiver: { displayName: 'Linh Nguyen', relationship: 'daughter', phone: '+16515550106', language: 'en' }
+	}
+];
+
+/** Ten years from `from`, as a calendar day. */
+function inTenYears(from: Date): string {
+	const d = new Date(from);
+	d.setUTCFullYear(d.getUTCFullYear() + 10);
+	return d.toISOString().slice(0, 10);
+}
+
+/** True when the database holds no organization yet (a fresh install). */
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+	const row = await db.selectFrom('organizations').select('id').limit(1).executeTakeFirst();
+	return !row;
+}
+
+/** Writes the demo organization, staff, licences and patients in one transaction; skips if present. */
+export async function seedDemoData(db: Db, now: Date): Promise<{ seeded: boolean; staff: number; patients: number }> {
+	return db.transaction().execute(async (tx) => {
+		const existing = await tx
+			.selectFrom('organizations')
+			.select('id')
+			.where('name', '=', DEMO_ORGANIZATION.name)
+			.executeTakeFirst();
+		if (existing) return { seeded: false, staff: 0, patients: 0 };
+		const org = await tx
+			.insertInto('organizations')
+			.values({ name: DEMO_ORGANIZATION.name, time_zone: DEMO_ORGANIZATION.timeZone })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		for (const person of DEMO_STAFF) {
+			const staff = await tx
+				.insertInto('staff')
+				.values({
+					organization_id: org.id,
+					email: person.email,
+					display_name: person.displayName,
+					roles: person.roles,
+					credential: person.credential ?? null,
+					languages: person.languages,
+					time_zone: person.timeZone
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			for (const licence of person.licenses ?? []) {
+				await tx
+					.insertInto('licenses')
+					.values({
+						staff_id: staff.id,
+						state: licence.state,
+						credential: licence.credential,
+						number: licence.number,
+						status: 'active',
+						pathway: licence.pathway,
+						issued_on: '2022-01-03',
+						expires_on: inTenYears(now)
+					})
+					.execute();
+			}
+		}
+		for (const p of DEMO_PATIENTS) {
+			const patient = await tx
+				.insertInto('patients')
+				.values({
+					organization_id: org.id,
+					given_name: p.givenName,
+					family_name: p.familyName,
+					birth_date: p.birthDate,
+					phone: p.phone,
+					phone_kind: p.phoneKind,
+					email: p.email,
+					preferred_language: p.language,
+					contact_channel: p.contactChannel,
+					home_state: p.homeState,
+					time_zone: p.timeZone,
+					accommodations: JSON.stringify(p.accommodations)
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			if (p.caregiver) {
+				await tx
+					.insertInto('patient_contacts')
+					.values({
+						patient_id: patient.id,
+						display_name: p.caregiver.displayName,
+						relationship: p.caregiver.relationship,
+						phone: p.caregiver.phone,
+						email: null,
+						preferred_language: p.caregiver.language,
+						may_join_visits: true
+					})
+					.execute();
+			}
+		}
+		return { seeded: true, staff: DEMO_STAFF.length, patients: DEMO_PATIENTS.length };
+	});
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import * as v from 'valibot';
+
+const port = v.pipe(
+	v.optional(v.string(), '3000'),
+	v.transform(Number),
+	v.integer(),
+	v.minValue(1),
+	v.maxValue(65535)
+);
+const positiveInt = (fallback: string) =>
+	v.pipe(v.optional(v.string(), fallback), v.transform(Number), v.integer(), v.minValue(1));
+
+const EnvSchema = v.object({
+	APP_ENV: v.optional(v.picklist(['development', 'test', 'production']), 'development'),
+	PORT: port,
+	HOST: v.optional(v.string(), '0.0.0.0'),
+	DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
+	DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//))),
+	PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url())),
+	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+	METRICS_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16))),
+	OUTBOX_POLL_MS: positiveInt('1000'),
+	OUTBOX_BATCH_SIZE: positiveInt('20'),
+	OUTBOX_MAX_ATTEMPTS: positiveInt('8'),
+	SEED_DEMO_DATA: v.optional(v.picklist(['auto', 'never']), 'auto')
+});
+
+export type Config = {
+	env: 'development' | 'test' | 'production';
+	port: number;
+	host: string;
+	dataDir: string;
+	databaseUrl: string | undefined;
+	publicBaseUrl: string | undefined;
+	logLevel: string;
+	metricsToken: string | undefined;
+	outbox: { pollMs: number; batchSize: number; maxAttempts: number };
+	seedDemoData: boolean;
+};
+
+/** Parses and validates the environment once; a bad value stops the process with a clear message. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	const result = v.safeParse(EnvSchema, env);
+	if (!result.success) {
+		const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? '?'}: ${issue.message}`);
+		throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+	}
+	const e = result.output;
+	if (e.APP_ENV === 'production' && !e.DATABASE_URL) {
+		throw new Error('Invalid configuration: DATABASE_URL is required when APP_ENV=production');
+	}
+	return {
+		env: e.APP_ENV,
+		port: e.PORT,
+		host: e.HOST,
+		dataDir: path.resolve(e.DATA_DIR),
+		databaseUrl: e.DATABASE_URL,
+		publicBaseUrl: e.PUBLIC_BASE_URL,
+		logLevel: e.LOG_LEVEL,
+		metricsToken: e.METRICS_TOKEN,
+		outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
+		seedDemoData: e.SEED_DEMO_DATA === 'auto'
+	};
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration (the one allowed module-level singleton). */
+export function config(): Config {
+	cached ??= loadConfig();
+	return cached;
+}

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+export type DatabaseHandle = {
+	db: Db;
+	kind: 'pglite' | 'postgres';
+	/** Closes the pool or the embedded instance. */
+	close(): Promise<void>;
+};
+
+// A PostgreSQL `date` is a calendar day, not an instant: keep it as 'YYYY-MM-DD' so that no
+// time zone shifts a birth date or a licence expiry by one day.
+const DATE_OID = 1082;
+pg.types.setTypeParser(DATE_OID, (value: string) => value);
+
+/** Opens PostgreSQL when a URL is given, else the embedded PGlite database under `dataDir`. */
+export async function openDatabase(options: {
+	databaseUrl?: string | undefined;
+	dataDir?: string;
+	/** An in-memory PGlite, for tests that need a throwaway database. */
+	memory?: boolean;
+	poolSize?: number;
+}): Promise<DatabaseHandle> {
+	if (options.databaseUrl) {
+		const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+		await sql`select 1`.execute(db);
+		return { db, kind: 'postgres', close: () => db.destroy() };
+	}
+	let location: string | undefined;
+	if (!options.memory) {
+		if (!options.dataDir) throw new Error('dataDir is required for the embedded database');
+		location = path.join(options.dataDir, 'pgdata');
+		fs.mkdirSync(location, { recursive: true });
+	}
+	const pglite = await PGlite.create(location, { parsers: { [DATE_OID]: (value: string) => value } });
+	const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+	return {
+		db,
+		kind: 'pglite',
+		close: async () => {
+			await db.destroy();
+			if (!pglite.closed) await pglite.close();
+		}
+	};
+}
+
+/** True when the database answers a trivial query. */
+export async function isReachable(db: Db): Promise<boolean> {
+	try {
+		await sql`select 1`.execute(db);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,83 @@
+import type { TFunction } from 'i18next';
+
+/**
+ * The one error vocabulary. A service throws an AppError with a code; `toProblem` maps it to an
+ * HTTP status and a localized message. Later domains add their codes here (LICENSURE, SLOT_TAKEN,
+ * CONSENT_REQUIRED, ...), each with a key in locales/<lng>/errors.json.
+ */
+export const ERROR_STATUS = {
+	BAD_REQUEST: 400,
+	MALFORMED_JSON: 400,
+	VALIDATION: 422,
+	UNSUPPORTED_MEDIA_TYPE: 415,
+	PAYLOAD_TOO_LARGE: 413,
+	UNAUTHORIZED: 401,
+	FORBIDDEN: 403,
+	NOT_FOUND: 404,
+	METHOD_NOT_ALLOWED: 405,
+	CONFLICT: 409,
+	RATE_LIMITED: 429,
+	UNAVAILABLE: 503,
+	INTERNAL: 500
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One field's problem: where, and a translation key with its parameters. */
+export type FieldIssue = { field: string; key: string; params?: Record<string, string | number> };
+
+export class AppError extends Error {
+	readonly status: number;
+	constructor(
+		readonly code: ErrorCode,
+		readonly params: Record<string, string | number> = {},
+		readonly fields: FieldIssue[] = []
+	) {
+		super(code);
+		this.name = 'AppError';
+		this.status = ERROR_STATUS[code];
+	}
+}
+
+export const badRequest = (params?: Record<string, string | number>) => new AppError('BAD_REQUEST', params);
+export const notFound = (params?: Record<string, string | number>) => new AppError('NOT_FOUND', params);
+export const conflict = (params?: Record<string, string | number>) => new AppError('CONFLICT', params);
+export const forbidden = () => new AppError('FORBIDDEN');
+export const validationFailed = (fields: FieldIssue[]) => new AppError('VALIDATION', {}, fields);
+
+export function isAppError(error: unknown): error is AppError {
+	return error instanceof AppError;
+}
+
+export type Problem = {
+	status: number;
+	body: {
+		error: {
+			code: ErrorCode;
+			message: string;
+			fields?: { field: string; message: string }[];
+			errorId?: string;
+		};
+	};
+};
+
+/** Maps any error to a status and a localized body; unknown errors become a generic 500 with an id. */
+export function toProblem(error: unknown, t: TFunction, errorId?: string): Problem {
+	const appError = isAppError(error) ? error : new AppError('INTERNAL');
+	const message = t(`errors:${appError.code}`, { ...appError.params, errorId: errorId ?? '' });
+	const fields = appError.fields.map((issue) => ({
+		field: issue.field,
+		message: t(issue.key, issue.params ?? {})
+	}));
+	return {
+		status: appError.status,
+		body: {
+			error: {
+				code: appError.code,
+				message,
+				...(fields.length ? { fields } : {}),
+				...(appError.code === 'INTERNAL' && errorId ? { errorId } : {})
+			}
+		}
+	};
+}

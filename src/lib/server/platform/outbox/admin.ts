@@ -1,0 +1,87 @@
+import type { ServiceContext } from '../context';
+import { AppError, forbidden } from '../errors';
+import type { OutboxRow, OutboxStatus } from '../schema';
+import { findMessage, listByStatus, listDevMessages, requeueDead } from './repository';
+
+/** What staff see of a delivery: never the payload, which may carry PHI. */
+export type DeliveryView = {
+	id: string;
+	channel: string;
+	status: OutboxStatus;
+	attempts: number;
+	maxAttempts: number;
+	lastError: string | null;
+	retryNote: string | null;
+	createdAt: string;
+	updatedAt: string;
+	nextAttemptAt: string;
+};
+
+function toView(row: OutboxRow): DeliveryView {
+	return {
+		id: row.id,
+		channel: row.channel,
+		status: row.status,
+		attempts: row.attempts,
+		maxAttempts: row.max_attempts,
+		lastError: row.last_error,
+		retryNote: row.retry_note,
+		createdAt: row.created_at.toISOString(),
+		updatedAt: row.updated_at.toISOString(),
+		nextAttemptAt: row.next_attempt_at.toISOString()
+	};
+}
+
+// Until staff sign-in (Foundation 2) only the development operator may manage deliveries;
+// afterwards admins of the organization may.
+function authorize(ctx: ServiceContext): void {
+	const { actor } = ctx;
+	if (actor.kind === 'dev-operator') return;
+	if (actor.kind === 'staff' && actor.roles.includes('admin')) return;
+	throw forbidden();
+}
+
+/** Deliveries in one state, newest first. */
+export async function listDeliveries(
+	ctx: ServiceContext,
+	query: { status: OutboxStatus; limit: number; offset: number }
+): Promise<DeliveryView[]> {
+	authorize(ctx);
+	const rows = await listByStatus(ctx.db, query.status, query);
+	return rows.map(toView);
+}
+
+/** Puts a dead-lettered delivery back in the queue with a staff note saying why. */
+export async function retryDelivery(
+	ctx: ServiceContext,
+	input: { id: string; note: string }
+): Promise<DeliveryView> {
+	authorize(ctx);
+	return ctx.db.transaction().execute(async (tx) => {
+		const now = ctx.clock.now();
+		const current = await findMessage(tx, input.id);
+		if (!current) throw new AppError('NOT_FOUND');
+		if (!(await requeueDead(tx, input.id, now, input.note))) {
+			throw new AppError('CONFLICT', { reason: 'outbox_not_dead' });
+		}
+		ctx.logger.info({ outboxId: input.id, actor: ctx.actor.kind }, 'dead-lettered delivery queued again');
+		const updated = await findMessage(tx, input.id);
+		return toView(updated ?? current);
+	});
+}
+
+/** Every message the development outbox holds (SMS, email, calls that would have been sent). */
+export async function listDevOutbox(ctx: ServiceContext, options: { limit: number }) {
+	if (ctx.actor.kind !== 'dev-operator') throw forbidden();
+	const rows = await listDevMessages(ctx.db, options);
+	return rows.map((row) => ({
+		id: row.id,
+		outboxId: row.outbox_id,
+		channel: row.channel,
+		to: row.recipient,
+		subject: row.subject,
+		body: row.body,
+		language: row.language,
+		createdAt: row.created_at.toISOString()
+	}));
+}

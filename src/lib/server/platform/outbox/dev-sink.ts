@@ -1,0 +1,34 @@
+import type { Db } from '../db';
+import type { OutboxChannel } from '../schema';
+import type { Clock } from '../clock';
+import { describeMessage } from './messages';
+import { PermanentDeliveryError, type Transport } from './transport';
+
+/**
+ * The embedded default for SMS, email and voice: instead of Twilio or SMTP, every message lands in
+ * the development outbox (a staff page and GET /dev/outbox.json). Keyed by the outbox id, so a
+ * redelivery never shows a message twice.
+ */
+export function devSinkTransport(channel: OutboxChannel, db: Db, clock: Clock): Transport {
+	return {
+		channel,
+		async deliver(message) {
+			const view = describeMessage(channel, message.payload);
+			if (!view) throw new PermanentDeliveryError(`The ${channel} message payload is not valid`);
+			await db
+				.insertInto('dev_outbox_messages')
+				.values({
+					outbox_id: message.id,
+					channel,
+					recipient: view.recipient,
+					subject: view.subject,
+					body: view.body,
+					language: view.language,
+					created_at: clock.now()
+				})
+				.onConflict((oc) => oc.column('outbox_id').doNothing())
+				.execute();
+			return { remoteId: `dev-${message.id}` };
+		}
+	};
+}

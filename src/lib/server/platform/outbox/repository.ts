@@ -1,0 +1,146 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, OutboxChannel, OutboxRow, OutboxStatus } from '../schema';
+
+type Executor = Kysely<Database>;
+
+export type NewOutboxMessage = {
+	channel: OutboxChannel;
+	idempotencyKey: string;
+	payload: Record<string, unknown>;
+	organizationId?: string | null;
+	maxAttempts: number;
+	now: Date;
+};
+
+/** Inserts a message unless one with the same idempotency key exists; returns the row either way. */
+export async function insertMessage(db: Executor, message: NewOutboxMessage): Promise<OutboxRow> {
+	const inserted = await db
+		.insertInto('outbox')
+		.values({
+			idempotency_key: message.idempotencyKey,
+			channel: message.channel,
+			organization_id: message.organizationId ?? null,
+			payload: JSON.stringify(message.payload),
+			max_attempts: message.maxAttempts,
+			next_attempt_at: message.now,
+			created_at: message.now,
+			updated_at: message.now
+		})
+		.onConflict((oc) => oc.column('idempotency_key').doNothing())
+		.returningAll()
+		.executeTakeFirst();
+	if (inserted) return inserted;
+	return db
+		.selectFrom('outbox')
+		.selectAll()
+		.where('idempotency_key', '=', message.idempotencyKey)
+		.executeTakeFirstOrThrow();
+}
+
+/**
+ * Claims up to `limit` due messages for delivery. `FOR UPDATE SKIP LOCKED` lets several workers on
+ * several instances share the table without taking the same row; a claim is a lease, so a message
+ * whose worker died becomes due again when `locked_until` passes.
+ */
+export async function claimDue(
+	db: Executor,
+	options: { now: Date; limit: number; leaseMs: number }
+): Promise<OutboxRow[]> {
+	const leaseUntil = new Date(options.now.getTime() + options.leaseMs);
+	const result = await sql<OutboxRow>`
+		update outbox set
+			status = 'delivering',
+			attempts = attempts + 1,
+			locked_until = ${leaseUntil},
+			updated_at = ${options.now}
+		where id in (
+			select id from outbox
+			where (status = 'pending' and next_attempt_at <= ${options.now})
+				or (status = 'delivering' and locked_until < ${options.now})
+			order by next_attempt_at
+			limit ${options.limit}
+			for update skip locked
+		)
+		returning *`.execute(db);
+	return result.rows;
+}
+
+export async function markDelivered(db: Executor, id: string, now: Date): Promise<void> {
+	await db
+		.updateTable('outbox')
+		.set({ status: 'delivered', delivered_at: now, locked_until: null, last_error: null, updated_at: now })
+		.where('id', '=', id)
+		.where('status', '=', 'delivering')
+		.execute();
+}
+
+export async function markFailed(
+	db: Executor,
+	id: string,
+	failure: { now: Date; error: string; retryAt: Date | null }
+): Promise<void> {
+	await db
+		.updateTable('outbox')
+		.set({
+			status: failure.retryAt ? 'pending' : 'dead',
+			next_attempt_at: failure.retryAt ?? failure.now,
+			locked_until: null,
+			last_error: failure.error.slice(0, 1000),
+			updated_at: failure.now
+		})
+		.where('id', '=', id)
+		.where('status', '=', 'delivering')
+		.execute();
+}
+
+export async function findMessage(db: Executor, id: string): Promise<OutboxRow | undefined> {
+	return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listByStatus(
+	db: Executor,
+	status: OutboxStatus,
+	options: { limit: number; offset?: number }
+): Promise<OutboxRow[]> {
+	return db
+		.selectFrom('outbox')
+		.selectAll()
+		.where('status', '=', status)
+		.orderBy('updated_at', 'desc')
+		.orderBy('id')
+		.limit(options.limit)
+		.offset(options.offset ?? 0)
+		.execute();
+}
+
+/** Puts a dead message back in the queue with a fresh set of attempts; false when it was not dead. */
+export async function requeueDead(db: Executor, id: string, now: Date, note: string): Promise<boolean> {
+	const result = await db
+		.updateTable('outbox')
+		.set({ status: 'pending', attempts: 0, next_attempt_at: now, retry_note: note, updated_at: now })
+		.where('id', '=', id)
+		.where('status', '=', 'dead')
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+export async function countByStatus(db: Executor): Promise<Record<OutboxStatus, number>> {
+	const rows = await db
+		.selectFrom('outbox')
+		.select(['status', db.fn.countAll<string>().as('n')])
+		.groupBy('status')
+		.execute();
+	const counts: Record<OutboxStatus, number> = { pending: 0, delivering: 0, delivered: 0, dead: 0 };
+	for (const row of rows) counts[row.status] = Number(row.n);
+	return counts;
+}
+
+export async function listDevMessages(db: Executor, options: { limit: number }) {
+	return db
+		.selectFrom('dev_outbox_messages')
+		.select(['id', 'outbox_id', 'channel', 'recipient', 'subject', 'body', 'language', 'created_at'])
+		.orderBy('created_at', 'desc')
+		.orderBy('id')
+		.limit(options.limit)
+		.execute();
+}

@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock';
+import type { Db } from '../db';
+import type { OutboxChannel, OutboxRow } from '../schema';
+import { backoffDelay } from './backoff';
+import { claimDue, markDelivered, markFailed } from './repository';
+import { PermanentDeliveryError, type Transport } from './transport';
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
+
+export type OutboxWorkerOptions = {
+	db: Db;
+	clock: Clock;
+	logger: Logger;
+	transports: Transport[];
+	batchSize: number;
+	pollMs: number;
+	leaseMs?: number;
+	backoff?: (attempt: number) => number;
+	onOutcome?: (channel: OutboxChannel, outcome: DeliveryOutcome) => void;
+};
+
+export type OutboxWorker = {
+	/** Claims and delivers one batch; returns how many messages it handled. */
+	runOnce(): Promise<number>;
+	/** Delivers until nothing is due. */
+	drain(): Promise<number>;
+	start(): void;
+	/** Wakes a sleeping worker now (after an enqueue in this process). */
+	wake(): void;
+	stop(): Promise<void>;
+};
+
+/** The outbox worker: delivers with retries, exponential backoff and a dead-letter state. */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+	const transports = new Map(options.transports.map((t) => [t.channel, t]));
+	const leaseMs = options.leaseMs ?? 60_000;
+	const backoff = options.backoff ?? ((attempt: number) => backoffDelay(attempt));
+	let running = false;
+	let loop: Promise<void> | undefined;
+	let timer: NodeJS.Timeout | undefined;
+	let wakeUp: (() => void) | undefined;
+
+	async function deliverOne(message: OutboxRow): Promise<DeliveryOutcome> {
+		const log = options.logger.child({ outboxId: message.id, channel: message.channel });
+		const transport = transports.get(message.channel);
+		try {
+			if (!transport) throw new PermanentDeliveryError(`No transport for channel ${message.channel}`);
+			await transport.deliver(message);
+			await markDelivered(options.db, message.id, options.clock.now());
+			log.debug({ attempts: message.attempts }, 'outbox message delivered');
+			return 'delivered';
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			const permanent = error instanceof PermanentDeliveryError;
+			const exhausted = message.attempts >= message.max_attempts;
+			const now = options.clock.now();
+			const retryAt = permanent || exhausted ? null : new Date(now.getTime() + backoff(message.attempts));
+			await markFailed(options.db, message.id, { now, error: reason, retryAt });
+			if (retryAt) {
+				log.warn({ attempts: message.attempts, retryAt, err: reason }, 'outbox delivery failed; will retry');
+				return 'retry';
+			}
+			log.error({ attempts: message.attempts, err: reason }, 'outbox delivery failed for good (dead letter)');
+			return 'dead';
+		}
+	}
+
+	async function runOnce(): Promise<number> {
+		const batch = await claimDue(options.db, {
+			now: options.clock.now(),
+			limit: options.batchSize,
+			leaseMs
+		});
+		for (const message of batch) {
+			const outcome = await deliverOne(message);
+			options.onOutcome?.(message.channel, outcome);
+		}
+		return batch.length;
+	}
+
+	async function drain(): Promise<number> {
+		let total = 0;
+		for (;;) {
+			const n = await runOnce();
+			total += n;
+			if (n === 0) return total;
+		}
+	}
+
+	function sleep(): Promise<void> {
+		return new Promise((resolve) => {
+			wakeUp = resolve;
+			timer = setTimeout(resolve, options.pollMs);
+		});
+	}
+
+	return {
+		runOnce,
+		drain,
+		start() {
+			if (running) return;
+			running = true;
+			loop = (async () => {
+				while (running) {
+					try {
+						await drain();
+					} catch (error) {
+						options.logger.error({ err: error }, 'outbox worker cycle failed');
+					}
+					if (running) await sleep();
+				}
+			})();
+		},
+		wake() {
+			if (timer) clearTimeout(timer);
+			wakeUp?.();
+		},
+		async stop() {
+			running = false;
+			if (timer) clearTimeout(timer);
+			wakeUp?.();
+			await loop;
+		}
+	};
+}

@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import { seedDemoData, isDatabaseEmpty } from '../demo/seed';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { openDatabase, type Db, type DatabaseHandle } from './db';
+import { acquireEmbeddedLock } from './lock';
+import { createLogger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { migrateToLatest } from './migrate';
+import { devSinkTransport } from './outbox/dev-sink';
+import type { Transport } from './outbox/transport';
+import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
+
+export type Runtime = {
+	config: Config;
+	db: Db;
+	databaseKind: DatabaseHandle['kind'];
+	clock: Clock;
+	logger: Logger;
+	metrics: Metrics;
+	outbox: OutboxWorker;
+	close(): Promise<void>;
+};
+
+/** The person-facing transports: the development outbox until Twilio and SMTP are configured. */
+function personTransports(config: Config, db: Db, clock: Clock): Transport[] {
+	if (config.env === 'production') return [];
+	return (['sms', 'email', 'voice'] as const).map((channel) => devSinkTransport(channel, db, clock));
+}
+
+/**
+ * Opens the database (taking the embedded lock), migrates, seeds an empty embedded database with
+ * demo data, and starts the outbox worker. The server and the CLI tools both start here.
+ */
+export async function startRuntime(
+	config: Config,
+	options: { logger?: Logger; clock?: Clock; worker?: boolean } = {}
+): Promise<Runtime> {
+	const logger = options.logger ?? createLogger({ level: config.logLevel });
+	const clock = options.clock ?? systemClock;
+	const lock = config.databaseUrl ? undefined : acquireEmbeddedLock(config.dataDir);
+	let handle: DatabaseHandle | undefined;
+	try {
+		handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+		const applied = await migrateToLatest(handle.db);
+		if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+		if (handle.kind === 'pglite' && config.seedDemoData && (await isDatabaseEmpty(handle.db))) {
+			const result = await seedDemoData(handle.db, clock.now());
+			logger.info({ staff: result.staff, patients: result.patients }, 'demo data seeded');
+		}
+	} catch (error) {
+		await handle?.close();
+		lock?.release();
+		throw error;
+	}
+	const db = handle.db;
+	const metrics = createMetrics();
+	const outbox = createOutboxWorker({
+		db,
+		clock,
+		logger: logger.child({ component: 'outbox' }),
+		transports: personTransports(config, db, clock),
+		batchSize: config.outbox.batchSize,
+		pollMs: config.outbox.pollMs,
+		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome })
+	});
+	if (options.worker !== false) outbox.start();
+	const opened = handle;
+	return {
+		config,
+		db,
+		databaseKind: opened.kind,
+		clock,
+		logger,
+		metrics,
+		outbox,
+		async close() {
+			await outbox.stop();
+			await opened.close();
+			lock?.release();
+		}
+	};
+}

@@ -1,0 +1,130 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** A calendar day as 'YYYY-MM-DD' (see db.ts). */
+type Day = string;
+type Json<T> = ColumnType<T, string, string>;
+
+export type StaffRole = 'admin' | 'clinician' | 'nurse' | 'scheduler' | 'biller';
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'clinician', 'nurse', 'scheduler', 'biller'];
+
+export type LicensePathway = 'state' | 'imlc' | 'nlc' | 'psypact';
+export type LicenseStatus = 'active' | 'inactive' | 'expired' | 'suspended' | 'revoked';
+
+export type Accommodations = {
+	interpreterLanguage?: string;
+	aslInterpreter?: boolean;
+	captions?: boolean;
+	chatPreferred?: boolean;
+	caregiverJoins?: boolean;
+	largeText?: boolean;
+};
+
+export type OutboxChannel = 'sms' | 'email' | 'voice' | 'fhir' | 'hl7v2';
+export type OutboxStatus = 'pending' | 'delivering' | 'delivered' | 'dead';
+
+export interface OrganizationsTable {
+	id: Generated<string>;
+	name: string;
+	time_zone: string;
+	created_at: CreatedAt;
+}
+
+export interface StaffTable {
+	id: Generated<string>;
+	organization_id: string;
+	email: string;
+	display_name: string;
+	roles: StaffRole[];
+	credential: string | null;
+	languages: ColumnType<string[], string[] | undefined, string[]>;
+	preferred_language: ColumnType<string, string | undefined, string>;
+	time_zone: string;
+	active: ColumnType<boolean, boolean | undefined, boolean>;
+	created_at: CreatedAt;
+}
+
+export interface LicensesTable {
+	id: Generated<string>;
+	staff_id: string;
+	state: string;
+	credential: string;
+	number: string;
+	status: LicenseStatus;
+	pathway: LicensePathway;
+	issued_on: Day;
+	expires_on: Day;
+	created_at: CreatedAt;
+}
+
+export interface PatientsTable {
+	id: Generated<string>;
+	organization_id: string;
+	given_name: string;
+	family_name: string;
+	birth_date: Day;
+	phone: string | null;
+	phone_kind: 'mobile' | 'landline' | null;
+	email: string | null;
+	preferred_language: string;
+	contact_channel: 'sms' | 'email' | 'voice';
+	home_state: string;
+	time_zone: string;
+	accommodations: Json<Accommodations>;
+	created_at: CreatedAt;
+}
+
+export interface PatientContactsTable {
+	id: Generated<string>;
+	patient_id: string;
+	display_name: string;
+	relationship: string;
+	phone: string | null;
+	email: string | null;
+	preferred_language: string;
+	may_join_visits: boolean;
+	created_at: CreatedAt;
+}
+
+export interface OutboxTable {
+	id: Generated<string>;
+	idempotency_key: string;
+	channel: OutboxChannel;
+	organization_id: string | null;
+	payload: Json<Record<string, unknown>>;
+	status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+	attempts: ColumnType<number, number | undefined, number>;
+	max_attempts: number;
+	next_attempt_at: Timestamp;
+	locked_until: Timestamp | null;
+	last_error: string | null;
+	retry_note: string | null;
+	created_at: Timestamp;
+	updated_at: Timestamp;
+	delivered_at: Timestamp | null;
+}
+
+export interface DevOutboxMessagesTable {
+	id: Generated<string>;
+	outbox_id: string;
+	channel: OutboxChannel;
+	recipient: string;
+	subject: string | null;
+	body: string;
+	language: string | null;
+	created_at: Timestamp;
+}
+
+export interface Database {
+	organizations: OrganizationsTable;
+	staff: StaffTable;
+	licenses: LicensesTable;
+	patients: PatientsTable;
+	patient_contacts: PatientContactsTable;
+	outbox: OutboxTable;
+	dev_outbox_messages: DevOutboxMessagesTable;
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewPatient = Insertable<PatientsTable>;

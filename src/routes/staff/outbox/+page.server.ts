@@ -1,0 +1,36 @@
+import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { AppError } from '$lib/server/platform/errors';
+import { operatorContext } from '$lib/server/platform/http/access';
+import { requireRuntime } from '$lib/server/platform/http/api';
+import { formFailure } from '$lib/server/platform/http/forms';
+import { parseInput, plainText, uuid } from '$lib/server/platform/http/validation';
+import { listDeliveries, retryDelivery } from '$lib/server/platform/outbox/admin';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	try {
+		const ctx = operatorContext(requireRuntime(locals), locals.requestId);
+		return { deliveries: await listDeliveries(ctx, { status: 'dead', limit: 100, offset: 0 }) };
+	} catch (e) {
+		if (e instanceof AppError) error(e.status, { message: locals.t(`errors:${e.code}`), code: e.code });
+		throw e;
+	}
+};
+
+const RetryForm = v.object({ id: uuid, note: plainText(500) });
+
+export const actions: Actions = {
+	retry: async (event) => {
+		try {
+			const form = await event.request.formData();
+			const input = parseInput(RetryForm, { id: form.get('id'), note: form.get('note') ?? '' });
+			const runtime = requireRuntime(event.locals);
+			await retryDelivery(operatorContext(runtime, event.locals.requestId), input);
+			runtime.outbox.wake();
+			return { retried: input.id };
+		} catch (e) {
+			return formFailure(event, e);
+		}
+	}
+};

@@ -1,0 +1,56 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			strategies: 'generateSW',
+			registerType: 'prompt',
+			injectRegister: false,
+			manifestFilename: 'manifest.webmanifest',
+			manifest: {
+				name: 'AnyVisit',
+				short_name: 'AnyVisit',
+				description: 'See your clinician by video, audio or phone.',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				background_color: '#ffffff',
+				theme_color: '#0b5cad',
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+					{ src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+				]
+			},
+			workbox: {
+				// The shell and static assets only. Pages and API answers may carry PHI, so navigations
+				// go to the network and fall back to the prerendered offline page; nothing else is cached.
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2}', 'prerendered/pages/offline.html'],
+				// Media SDK chunks load only when a call starts; they never belong in the precache.
+				globIgnores: ['**/*twilio*', '**/*voice-sdk*', '**/*video*'],
+				navigateFallback: null,
+				cleanupOutdatedCaches: true,
+				runtimeCaching: [
+					{
+						urlPattern: ({ request }) => request.mode === 'navigate',
+						handler: 'NetworkOnly',
+						options: { precacheFallback: { fallbackURL: '/offline' } }
+					}
+				]
+			},
+			devOptions: { enabled: false }
+		})
+	],
+	server: { port: 3000, strictPort: true },
+	test: {
+		include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts', 'telephony/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+		environment: 'node',
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		fileParallelism: true,
+		maxWorkers: 2
+	}
+});
