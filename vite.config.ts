@@ -46,7 +46,12 @@ export default defineConfig({
 	],
 	server: { port: 3000, strictPort: true },
 	test: {
-		include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts', 'telephony/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+		include: [
+			'src/**/*.spec.ts',
+			'tests/integration/**/*.spec.ts',
+			'telephony/**/*.spec.ts',
+			'scripts/**/*.spec.ts'
+		],
 		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 60_000,

@@ -31,7 +31,8 @@ function icon(size, padding) {
 		const row = Buffer.alloc(1 + size * 3);
 		for (let x = 0; x < size; x++) {
 			const inCross =
-				(Math.abs(x - mid) < arm && Math.abs(y - mid) < reach) || (Math.abs(y - mid) < arm && Math.abs(x - mid) < reach);
+				(Math.abs(x - mid) < arm && Math.abs(y - mid) < reach) ||
+				(Math.abs(y - mid) < arm && Math.abs(x - mid) < reach);
 			const [r, g, b] = inCross ? [255, 255, 255] : [11, 92, 173];
 			row.set([r, g, b], 1 + x * 3);
 		}

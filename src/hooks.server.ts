@@ -6,19 +6,19 @@ import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
 import { config } from '$lib/server/platform/config';
 import { tFor } from '$lib/server/platform/i18n';
 import { LANGUAGE_COOKIE, languageCookieOptions } from '$lib/server/platform/http/cookies';
+import { createLogger } from '$lib/server/platform/logger';
 import { startRuntime, type Runtime } from '$lib/server/platform/runtime';
 
 // The composition root: the one place that owns the running runtime.
 let runtime: Runtime | undefined;
+// Used only for errors raised before the runtime exists (while starting or prerendering).
+const bootLogger = createLogger();
 
 export const init: ServerInit = async () => {
 	if (building) return;
 	runtime = await startRuntime(config());
 	const started = runtime;
-	started.logger.info(
-		{ database: started.databaseKind, env: started.config.env },
-		'AnyVisit is ready'
-	);
+	started.logger.info({ database: started.databaseKind, env: started.config.env }, 'AnyVisit is ready');
 	// adapter-node emits this after it stops accepting connections (SIGINT/SIGTERM).
 	process.once('sveltekit:shutdown' as 'beforeExit', () => {
 		void started.close();
@@ -87,6 +87,6 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
 	const t = event.locals.t ?? tFor('en');
 	if (status === 404) return { message: t('errors:NOT_FOUND'), code: 'NOT_FOUND' };
 	// Logged with an id; the response carries only the id and a generic message, never a stack.
-	(runtime?.logger ?? console).error({ errorId, route: event.route.id, err: error }, 'unexpected error');
+	(runtime?.logger ?? bootLogger).error({ errorId, route: event.route.id, err: error }, 'unexpected error');
 	return { message: t('errors:INTERNAL', { errorId }), code: 'INTERNAL', errorId };
 };

@@ -62,7 +62,9 @@ export const openApiDocument = {
 								type: 'object',
 								additionalProperties: false,
 								required: ['lang'],
-								properties: { lang: { type: 'string', enum: ['en', 'es', 'zh-Hans', 'vi', 'ko', 'tl', 'ru', 'ar', 'ht'] } }
+								properties: {
+									lang: { type: 'string', enum: ['en', 'es', 'zh-Hans', 'vi', 'ko', 'tl', 'ru', 'ar', 'ht'] }
+								}
 							}
 						}
 					}

@@ -187,7 +187,10 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 }
 
 /** Writes the demo organization, staff, licences and patients in one transaction; skips if present. */
-export async function seedDemoData(db: Db, now: Date): Promise<{ seeded: boolean; staff: number; patients: number }> {
+export async function seedDemoData(
+	db: Db,
+	now: Date
+): Promise<{ seeded: boolean; staff: number; patients: number }> {
 	return db.transaction().execute(async (tx) => {
 		const existing = await tx
 			.selectFrom('organizations')

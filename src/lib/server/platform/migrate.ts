@@ -16,7 +16,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 	const { error, results }: MigrationResultSet = await migrator(db).migrateToLatest();
 	const failed = results?.find((r) => r.status === 'Error');
 	if (error) {
-		const reason = error instanceof Error ? error.message : String(error);
+		const reason = error instanceof Error ? error.message : JSON.stringify(error);
 		throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${reason}`, { cause: error });
 	}
 	return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

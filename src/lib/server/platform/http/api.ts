@@ -14,14 +14,19 @@ export function problemResponse(event: RequestEvent, error: unknown): Response {
 	let errorId: string | undefined;
 	if (!isAppError(error)) {
 		errorId = randomUUID();
-		event.locals.runtime?.logger.error({ errorId, route: event.route.id, err: error }, 'unexpected API error');
+		event.locals.runtime?.logger.error(
+			{ errorId, route: event.route.id, err: error },
+			'unexpected API error'
+		);
 	}
 	const problem = toProblem(error, event.locals.t, errorId);
 	return json(problem.body, { status: problem.status, headers: { 'content-language': event.locals.lang } });
 }
 
 /** Wraps a JSON endpoint so that every failure becomes a localized problem answer. */
-export function api<E extends RequestEvent>(handler: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
+export function api<E extends RequestEvent>(
+	handler: (event: E) => Promise<Response>
+): (event: E) => Promise<Response> {
 	return async (event) => {
 		try {
 			return await handler(event);
@@ -34,4 +39,3 @@ export function api<E extends RequestEvent>(handler: (event: E) => Promise<Respo
 		}
 	};
 }
-

@@ -11,7 +11,10 @@ export function formFailure(event: RequestEvent, error: unknown): ActionFailure<
 	let errorId: string | undefined;
 	if (!isAppError(error)) {
 		errorId = randomUUID();
-		event.locals.runtime?.logger.error({ errorId, route: event.route.id, err: error }, 'unexpected form error');
+		event.locals.runtime?.logger.error(
+			{ errorId, route: event.route.id, err: error },
+			'unexpected form error'
+		);
 	}
 	const problem = toProblem(error, event.locals.t, errorId);
 	return fail(problem.status, { error: problem.body.error });

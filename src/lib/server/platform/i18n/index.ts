@@ -2,7 +2,10 @@ import i18next, { type i18n as I18nInstance, type TFunction } from 'i18next';
 import { DEFAULT_LANGUAGE, LANGUAGE_CODES } from '$lib/i18n/languages';
 import type { Messages } from '$lib/i18n/translate';
 
-const files = import.meta.glob<Record<string, string>>('/locales/*/*.json', { eager: true, import: 'default' });
+const files = import.meta.glob<Record<string, string>>('/locales/*/*.json', {
+	eager: true,
+	import: 'default'
+});
 
 /** Every locale file as language → namespace → key → text. */
 export const RESOURCES: Record<string, Messages> = {};

@@ -21,17 +21,26 @@ export function describeMessage(
 ): { recipient: string; subject: string | null; body: string; language: string } | undefined {
 	if (channel === 'sms') {
 		const m = v.safeParse(SmsPayload, payload);
-		return m.success ? { recipient: m.output.to, subject: null, body: m.output.body, language: m.output.language } : undefined;
+		return m.success
+			? { recipient: m.output.to, subject: null, body: m.output.body, language: m.output.language }
+			: undefined;
 	}
 	if (channel === 'email') {
 		const m = v.safeParse(EmailPayload, payload);
 		return m.success
-			? { recipient: m.output.to, subject: m.output.subject, body: m.output.text, language: m.output.language }
+			? {
+					recipient: m.output.to,
+					subject: m.output.subject,
+					body: m.output.text,
+					language: m.output.language
+				}
 			: undefined;
 	}
 	if (channel === 'voice') {
 		const m = v.safeParse(VoicePayload, payload);
-		return m.success ? { recipient: m.output.to, subject: null, body: m.output.say, language: m.output.language } : undefined;
+		return m.success
+			? { recipient: m.output.to, subject: null, body: m.output.say, language: m.output.language }
+			: undefined;
 	}
 	return undefined;
 }

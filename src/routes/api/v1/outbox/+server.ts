@@ -16,7 +16,10 @@ const integer = (min: number, max: number, fallback: string) =>
 	);
 
 const Query = v.strictObject({
-	status: v.optional(v.picklist(['pending', 'delivering', 'delivered', 'dead'], 'errors:field.invalid'), 'dead'),
+	status: v.optional(
+		v.picklist(['pending', 'delivering', 'delivered', 'dead'], 'errors:field.invalid'),
+		'dead'
+	),
 	limit: integer(1, 200, '50'),
 	offset: integer(0, 100000, '0')
 });
