@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from '../context';
 import { AppError, forbidden } from '../errors';
 import type { OutboxRow, OutboxStatus } from '../schema';
+import { enqueue } from './outbox';
 import { findMessage, listByStatus, listDevMessages, requeueDead } from './repository';
 
 /** What staff see of a delivery: never the payload, which may carry PHI. */
@@ -84,4 +86,39 @@ export async function listDevOutbox(ctx: ServiceContext, options: { limit: numbe
 		language: row.language,
 		createdAt: row.created_at.toISOString()
 	}));
+}
+
+export type TestMessageInput = {
+	channel: 'sms' | 'email' | 'voice';
+	to: string;
+	language: string;
+	simulateFailure: boolean;
+	text: { subject: string; body: string };
+};
+
+/**
+ * Development tool: sends a test message through the real outbox and worker. With
+ * `simulateFailure` the development sink refuses it, so the failed-deliveries page can be tried.
+ */
+export async function sendTestMessage(ctx: ServiceContext, input: TestMessageInput): Promise<{ id: string }> {
+	if (ctx.actor.kind !== 'dev-operator') throw forbidden();
+	const { channel, to, language, text } = input;
+	const payload =
+		channel === 'email'
+			? { to, subject: text.subject, text: text.body, language }
+			: channel === 'sms'
+				? { to, body: text.body, language }
+				: { to, say: text.body, language };
+	const row = await ctx.db.transaction().execute((tx) =>
+		enqueue(
+			tx,
+			{
+				channel,
+				idempotencyKey: `dev-test:${randomUUID()}`,
+				payload: { ...payload, ...(input.simulateFailure ? { simulateFailure: true } : {}) }
+			},
+			{ now: ctx.clock.now(), maxAttempts: 3 }
+		)
+	);
+	return { id: row.id };
 }

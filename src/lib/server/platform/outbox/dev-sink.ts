@@ -15,6 +15,9 @@ export function devSinkTransport(channel: OutboxChannel, db: Db, clock: Clock): 
 		async deliver(message) {
 			const view = describeMessage(channel, message.payload);
 			if (!view) throw new PermanentDeliveryError(`The ${channel} message payload is not valid`);
+			if (message.payload.simulateFailure === true) {
+				throw new PermanentDeliveryError('Simulated failure (development test message)');
+			}
 			await db
 				.insertInto('dev_outbox_messages')
 				.values({

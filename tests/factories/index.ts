@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../src/lib/server/platform/db';
+import { enqueue, type OutboxMessage } from '../../src/lib/server/platform/outbox/outbox';
+import type { OutboxRow } from '../../src/lib/server/platform/schema';
+
+// Builders for test data: synthetic people only, with overrides for what a test cares about.
+
+export async function createOrganization(db: Db, overrides: { name?: string; timeZone?: string } = {}) {
+	return db
+		.insertInto('organizations')
+		.values({ name: overrides.name ?? `Clinic ${randomUUID().slice(0, 8)}`, time_zone: overrides.timeZone ?? 'America/Chicago' })
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+export function smsMessage(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
+	return {
+		channel: 'sms',
+		idempotencyKey: `test:${randomUUID()}`,
+		payload: { to: '+15125550199', body: 'Your visit is tomorrow at 10:00.', language: 'en' },
+		...overrides
+	};
+}
+
+export function emailMessage(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
+	return {
+		channel: 'email',
+		idempotencyKey: `test:${randomUUID()}`,
+		payload: { to: 'patient@example.org', subject: 'Your visit', text: 'See you tomorrow.', language: 'en' },
+		...overrides
+	};
+}
+
+/** Enqueues messages in one transaction. */
+export async function enqueueMessages(
+	db: Db,
+	messages: OutboxMessage[],
+	options: { now: Date; maxAttempts?: number }
+): Promise<OutboxRow[]> {
+	return db.transaction().execute(async (tx) => {
+		const rows: OutboxRow[] = [];
+		for (const m of messages) rows.push(await enqueue(tx, m, { now: options.now, maxAttempts: options.maxAttempts ?? 3 }));
+		return rows;
+	});
+}
+
+/** A dead-lettered message (its delivery failed for good). */
+export async function deadMessage(db: Db, now: Date, error = 'Twilio 21211: invalid To number'): Promise<OutboxRow> {
+	const [row] = await enqueueMessages(db, [smsMessage()], { now });
+	return db
+		.updateTable('outbox')
+		.set({ status: 'dead', attempts: 3, last_error: error, updated_at: now })
+		.where('id', '=', row!.id)
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}

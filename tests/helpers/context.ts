@@ -1,0 +1,27 @@
+import { Writable } from 'node:stream';
+import { fixedClock } from '../../src/lib/server/platform/clock';
+import type { Actor, ServiceContext } from '../../src/lib/server/platform/context';
+import type { Db } from '../../src/lib/server/platform/db';
+import { createLogger } from '../../src/lib/server/platform/logger';
+
+/** A logger whose lines tests can read. */
+export function captureLogger() {
+	const lines: Record<string, unknown>[] = [];
+	const sink = new Writable({
+		write(chunk: Buffer, _encoding, done) {
+			for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+				lines.push(JSON.parse(line) as Record<string, unknown>);
+			}
+			done();
+		}
+	});
+	return { logger: createLogger({ level: 'debug' }, sink), lines };
+}
+
+/** A service context on a real database with a fixed clock. */
+export function testContext(db: Db, options: { actor?: Actor; now?: string } = {}) {
+	const clock = fixedClock(options.now ?? '2026-11-29T15:00:00Z');
+	const { logger, lines } = captureLogger();
+	const ctx: ServiceContext = { db, clock, actor: options.actor ?? { kind: 'dev-operator' }, logger };
+	return { ctx, clock, logLines: lines };
+}
