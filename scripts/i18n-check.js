@@ -44,7 +44,8 @@ export function checkLocales(root) {
 			continue;
 		}
 		for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-			if (!namespaces.includes(file.slice(0, -5))) problems.push(`${lang}/${file}: English has no such namespace`);
+			if (!namespaces.includes(file.slice(0, -5)))
+				problems.push(`${lang}/${file}: English has no such namespace`);
 		}
 		for (const ns of namespaces) {
 			const file = path.join(dir, `${ns}.json`);
@@ -93,7 +94,9 @@ export function checkLocales(root) {
 if (process.argv[1] === import.meta.filename) {
 	const problems = checkLocales(path.resolve(import.meta.dirname, '..'));
 	if (problems.length) {
-		process.stderr.write(`i18n:check found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+		process.stderr.write(
+			`i18n:check found ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`
+		);
 		process.exit(1);
 	}
 	process.stdout.write('i18n:check: every locale matches English and every key in use is defined.\n');

@@ -8,7 +8,10 @@ import type { OutboxRow } from '../../src/lib/server/platform/schema';
 export async function createOrganization(db: Db, overrides: { name?: string; timeZone?: string } = {}) {
 	return db
 		.insertInto('organizations')
-		.values({ name: overrides.name ?? `Clinic ${randomUUID().slice(0, 8)}`, time_zone: overrides.timeZone ?? 'America/Chicago' })
+		.values({
+			name: overrides.name ?? `Clinic ${randomUUID().slice(0, 8)}`,
+			time_zone: overrides.timeZone ?? 'America/Chicago'
+		})
 		.returningAll()
 		.executeTakeFirstOrThrow();
 }
@@ -39,13 +42,18 @@ export async function enqueueMessages(
 ): Promise<OutboxRow[]> {
 	return db.transaction().execute(async (tx) => {
 		const rows: OutboxRow[] = [];
-		for (const m of messages) rows.push(await enqueue(tx, m, { now: options.now, maxAttempts: options.maxAttempts ?? 3 }));
+		for (const m of messages)
+			rows.push(await enqueue(tx, m, { now: options.now, maxAttempts: options.maxAttempts ?? 3 }));
 		return rows;
 	});
 }
 
 /** A dead-lettered message (its delivery failed for good). */
-export async function deadMessage(db: Db, now: Date, error = 'Twilio 21211: invalid To number'): Promise<OutboxRow> {
+export async function deadMessage(
+	db: Db,
+	now: Date,
+	error = 'Twilio 21211: invalid To number'
+): Promise<OutboxRow> {
 	const [row] = await enqueueMessages(db, [smsMessage()], { now });
 	return db
 		.updateTable('outbox')

@@ -4,7 +4,12 @@ import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Db } from '../../src/lib/server/platform/db';
 import { migrateToLatest } from '../../src/lib/server/platform/migrate';
 
-export type TestDatabase = { kind: 'pglite' | 'postgres'; db: Db; handle: DatabaseHandle; close(): Promise<void> };
+export type TestDatabase = {
+	kind: 'pglite' | 'postgres';
+	db: Db;
+	handle: DatabaseHandle;
+	close(): Promise<void>;
+};
 
 /**
  * The databases the integration suite runs against: PGlite always, and PostgreSQL as well when

@@ -29,7 +29,13 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 		await expect(
 			t.db
 				.insertInto('staff')
-				.values({ organization_id: org.id, email: 'x@example.org', display_name: 'X', roles: ['surgeon' as 'admin'], time_zone: 'UTC' })
+				.values({
+					organization_id: org.id,
+					email: 'x@example.org',
+					display_name: 'X',
+					roles: ['surgeon' as 'admin'],
+					time_zone: 'UTC'
+				})
 				.execute()
 		).rejects.toThrow();
 		await expect(
@@ -51,7 +57,9 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 				})
 				.execute()
 		).rejects.toThrow();
-		const count = await sql<{ n: string }>`select count(*) as n from staff where organization_id = ${org.id}`.execute(t.db);
+		const count = await sql<{
+			n: string;
+		}>`select count(*) as n from staff where organization_id = ${org.id}`.execute(t.db);
 		expect(Number(count.rows[0]?.n)).toBe(0);
 	});
 
@@ -74,7 +82,8 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 		expect(imlc.length).toBeGreaterThan(0);
 		expect(new Set(imlc.map((l) => l.email)).size).toBe(1);
 		const statesByClinician = new Map<string, Set<string>>();
-		for (const l of licences) statesByClinician.set(l.email, (statesByClinician.get(l.email) ?? new Set()).add(l.state));
+		for (const l of licences)
+			statesByClinician.set(l.email, (statesByClinician.get(l.email) ?? new Set()).add(l.state));
 		expect(new Set(licences.map((l) => l.state)).size).toBeGreaterThanOrEqual(5);
 		// A calendar day stays a calendar day (no time-zone shift).
 		expect(licences[0]!.expires_on).toBe('2036-11-29');
@@ -85,7 +94,9 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 		expect(patients.some((p) => p.phone_kind === 'landline' && p.contact_channel === 'voice')).toBe(true);
 		expect(patients.some((p) => p.accommodations.aslInterpreter && p.accommodations.captions)).toBe(true);
 		const caregivers = await t.db.selectFrom('patient_contacts').selectAll().execute();
-		expect(caregivers).toEqual([expect.objectContaining({ relationship: 'daughter', may_join_visits: true })]);
+		expect(caregivers).toEqual([
+			expect.objectContaining({ relationship: 'daughter', may_join_visits: true })
+		]);
 		expect(patients.find((p) => p.given_name === 'Rosa')?.birth_date).toBe('1979-04-12');
 	});
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { AppError } from '../../src/lib/server/platform/errors';
-import { listDeliveries, listDevOutbox, retryDelivery, sendTestMessage } from '../../src/lib/server/platform/outbox/admin';
+import {
+	listDeliveries,
+	listDevOutbox,
+	retryDelivery,
+	sendTestMessage
+} from '../../src/lib/server/platform/outbox/admin';
 import { DATABASE_KINDS, openTestDatabase, truncateAll, type TestDatabase } from '../helpers/db';
 import { testContext } from '../helpers/context';
 import { deadMessage, enqueueMessages, smsMessage } from '../factories';
@@ -25,7 +30,12 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		await enqueueMessages(t.db, [smsMessage()], { now: clock.now() });
 		const list = await listDeliveries(ctx, { status: 'dead', limit: 50, offset: 0 });
 		expect(list).toEqual([
-			expect.objectContaining({ id: dead.id, channel: 'sms', status: 'dead', lastError: 'Twilio 21211: invalid To number' })
+			expect.objectContaining({
+				id: dead.id,
+				channel: 'sms',
+				status: 'dead',
+				lastError: 'Twilio 21211: invalid To number'
+			})
 		]);
 		expect(JSON.stringify(list)).not.toContain('+15125550199');
 	});
@@ -36,25 +46,41 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		clock.advance(60_000);
 		const view = await retryDelivery(ctx, { id: dead.id, note: 'Patient corrected the number' });
 		expect(view).toMatchObject({ status: 'pending', attempts: 0, retryNote: 'Patient corrected the number' });
-		const row = await t.db.selectFrom('outbox').selectAll().where('id', '=', dead.id).executeTakeFirstOrThrow();
+		const row = await t.db
+			.selectFrom('outbox')
+			.selectAll()
+			.where('id', '=', dead.id)
+			.executeTakeFirstOrThrow();
 		expect(row.next_attempt_at.toISOString()).toBe(clock.now().toISOString());
 	});
 
 	test('retrying an unknown delivery is NOT_FOUND and writes nothing', async () => {
 		const { ctx, clock } = testContext(t.db);
 		const dead = await deadMessage(t.db, clock.now());
-		await expect(retryDelivery(ctx, { id: '6f1e2f4a-0000-4000-8000-000000000000', note: 'x' })).rejects.toMatchObject({
+		await expect(
+			retryDelivery(ctx, { id: '6f1e2f4a-0000-4000-8000-000000000000', note: 'x' })
+		).rejects.toMatchObject({
 			code: 'NOT_FOUND'
 		});
-		const row = await t.db.selectFrom('outbox').selectAll().where('id', '=', dead.id).executeTakeFirstOrThrow();
+		const row = await t.db
+			.selectFrom('outbox')
+			.selectAll()
+			.where('id', '=', dead.id)
+			.executeTakeFirstOrThrow();
 		expect(row).toMatchObject({ status: 'dead', retry_note: null });
 	});
 
 	test('retrying a delivery that is not dead is a CONFLICT and changes nothing', async () => {
 		const { ctx, clock } = testContext(t.db);
 		const [pending] = await enqueueMessages(t.db, [smsMessage()], { now: clock.now() });
-		await expect(retryDelivery(ctx, { id: pending!.id, note: 'again' })).rejects.toMatchObject({ code: 'CONFLICT' });
-		const row = await t.db.selectFrom('outbox').selectAll().where('id', '=', pending!.id).executeTakeFirstOrThrow();
+		await expect(retryDelivery(ctx, { id: pending!.id, note: 'again' })).rejects.toMatchObject({
+			code: 'CONFLICT'
+		});
+		const row = await t.db
+			.selectFrom('outbox')
+			.selectAll()
+			.where('id', '=', pending!.id)
+			.executeTakeFirstOrThrow();
 		expect(row).toMatchObject({ status: 'pending', retry_note: null, attempts: 0 });
 	});
 
@@ -63,9 +89,17 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		async (actor) => {
 			const { ctx, clock } = testContext(t.db, { actor });
 			const dead = await deadMessage(t.db, clock.now());
-			await expect(listDeliveries(ctx, { status: 'dead', limit: 10, offset: 0 })).rejects.toBeInstanceOf(AppError);
-			await expect(retryDelivery(ctx, { id: dead.id, note: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-			const row = await t.db.selectFrom('outbox').selectAll().where('id', '=', dead.id).executeTakeFirstOrThrow();
+			await expect(listDeliveries(ctx, { status: 'dead', limit: 10, offset: 0 })).rejects.toBeInstanceOf(
+				AppError
+			);
+			await expect(retryDelivery(ctx, { id: dead.id, note: 'x' })).rejects.toMatchObject({
+				code: 'FORBIDDEN'
+			});
+			const row = await t.db
+				.selectFrom('outbox')
+				.selectAll()
+				.where('id', '=', dead.id)
+				.executeTakeFirstOrThrow();
 			expect(row.status).toBe('dead');
 		}
 	);
@@ -75,15 +109,27 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 			actor: { kind: 'staff', id: 's1', organizationId: 'o1', roles: ['nurse'] }
 		});
 		const dead = await deadMessage(t.db, clock.now());
-		await expect(retryDelivery(nurse, { id: dead.id, note: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-		const { ctx: admin } = testContext(t.db, { actor: { kind: 'staff', id: 's2', organizationId: 'o1', roles: ['admin'] } });
-		await expect(retryDelivery(admin, { id: dead.id, note: 'fixed' })).resolves.toMatchObject({ status: 'pending' });
+		await expect(retryDelivery(nurse, { id: dead.id, note: 'x' })).rejects.toMatchObject({
+			code: 'FORBIDDEN'
+		});
+		const { ctx: admin } = testContext(t.db, {
+			actor: { kind: 'staff', id: 's2', organizationId: 'o1', roles: ['admin'] }
+		});
+		await expect(retryDelivery(admin, { id: dead.id, note: 'fixed' })).resolves.toMatchObject({
+			status: 'pending'
+		});
 	});
 
 	test('a test message goes through the outbox to the development outbox; a simulated failure is dead-lettered', async () => {
 		const { ctx, clock } = testContext(t.db);
 		const text = { subject: 'Test', body: 'Prueba de AnyVisit' };
-		await sendTestMessage(ctx, { channel: 'sms', to: '+15125550100', language: 'es', simulateFailure: false, text });
+		await sendTestMessage(ctx, {
+			channel: 'sms',
+			to: '+15125550100',
+			language: 'es',
+			simulateFailure: false,
+			text
+		});
 		const failing = await sendTestMessage(ctx, {
 			channel: 'email',
 			to: 'someone@example.org',
@@ -101,13 +147,22 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		});
 		await worker.drain();
 		const shown = await listDevOutbox(ctx, { limit: 10 });
-		expect(shown).toEqual([expect.objectContaining({ channel: 'sms', to: '+15125550100', body: 'Prueba de AnyVisit', language: 'es' })]);
+		expect(shown).toEqual([
+			expect.objectContaining({
+				channel: 'sms',
+				to: '+15125550100',
+				body: 'Prueba de AnyVisit',
+				language: 'es'
+			})
+		]);
 		const dead = await listDeliveries(ctx, { status: 'dead', limit: 10, offset: 0 });
 		expect(dead.map((d) => d.id)).toEqual([failing.id]);
 	});
 
 	test('only the development operator sees the development outbox', async () => {
-		const { ctx } = testContext(t.db, { actor: { kind: 'staff', id: 's', organizationId: 'o', roles: ['admin'] } });
+		const { ctx } = testContext(t.db, {
+			actor: { kind: 'staff', id: 's', organizationId: 'o', roles: ['admin'] }
+		});
 		await expect(listDevOutbox(ctx, { limit: 10 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 	});
 });

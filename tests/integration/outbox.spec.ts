@@ -22,7 +22,8 @@ function scriptedTransport(script: ('ok' | 'transient' | 'permanent')[]): Transp
 			calls.push(message);
 			const step = script[Math.min(calls.length - 1, script.length - 1)];
 			if (step === 'transient') return Promise.reject(new Error('Twilio answered 503'));
-			if (step === 'permanent') return Promise.reject(new PermanentDeliveryError('Twilio 21211: invalid To number'));
+			if (step === 'permanent')
+				return Promise.reject(new PermanentDeliveryError('Twilio 21211: invalid To number'));
 			return Promise.resolve({ remoteId: `SM${calls.length}` });
 		}
 	};
@@ -40,7 +41,11 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		await truncateAll(t.db);
 	});
 
-	function worker(transports: Transport[], clock = fixedClock(NOW), backoff = (attempt: number) => attempt * 10_000) {
+	function worker(
+		transports: Transport[],
+		clock = fixedClock(NOW),
+		backoff = (attempt: number) => attempt * 10_000
+	) {
 		return createOutboxWorker({
 			db: t.db,
 			clock,
@@ -55,7 +60,11 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 	test('a message is written with the change that causes it, in the same transaction', async () => {
 		const org = await createOrganization(t.db);
 		await t.db.transaction().execute(async (tx) => {
-			await tx.updateTable('organizations').set({ name: 'Renamed Clinic' }).where('id', '=', org.id).execute();
+			await tx
+				.updateTable('organizations')
+				.set({ name: 'Renamed Clinic' })
+				.where('id', '=', org.id)
+				.execute();
 			await enqueue(tx, smsMessage({ organizationId: org.id }), { now: new Date(NOW), maxAttempts: 3 });
 		});
 		const rows = await t.db.selectFrom('outbox').selectAll().execute();
@@ -67,22 +76,34 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		const org = await createOrganization(t.db);
 		await expect(
 			t.db.transaction().execute(async (tx) => {
-				await tx.updateTable('organizations').set({ name: 'Renamed Clinic' }).where('id', '=', org.id).execute();
+				await tx
+					.updateTable('organizations')
+					.set({ name: 'Renamed Clinic' })
+					.where('id', '=', org.id)
+					.execute();
 				await enqueue(tx, smsMessage(), { now: new Date(NOW), maxAttempts: 3 });
 				throw new Error('the booking failed');
 			})
 		).rejects.toThrow('the booking failed');
 		expect(await t.db.selectFrom('outbox').selectAll().execute()).toHaveLength(0);
-		const unchanged = await t.db.selectFrom('organizations').select('name').where('id', '=', org.id).executeTakeFirst();
+		const unchanged = await t.db
+			.selectFrom('organizations')
+			.select('name')
+			.where('id', '=', org.id)
+			.executeTakeFirst();
 		expect(unchanged?.name).toBe(org.name);
 	});
 
 	test('the same idempotency key never makes a second message', async () => {
 		const message = smsMessage({ idempotencyKey: 'reminder:appt-1:24h' });
 		const [first] = await enqueueMessages(t.db, [message], { now: new Date(NOW) });
-		const [second] = await enqueueMessages(t.db, [{ ...message, payload: { to: '+15125550100', body: 'changed', language: 'en' } }], {
-			now: new Date(NOW)
-		});
+		const [second] = await enqueueMessages(
+			t.db,
+			[{ ...message, payload: { to: '+15125550100', body: 'changed', language: 'en' } }],
+			{
+				now: new Date(NOW)
+			}
+		);
 		expect(second!.id).toBe(first!.id);
 		expect(second!.payload).toEqual(message.payload);
 		expect(await t.db.selectFrom('outbox').selectAll().execute()).toHaveLength(1);
@@ -164,7 +185,9 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('a message for a channel with no transport is dead-lettered, not silently dropped', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [{ ...smsMessage(), channel: 'hl7v2', payload: { message: 'MSH|...' } }], { now: clock.now() });
+		await enqueueMessages(t.db, [{ ...smsMessage(), channel: 'hl7v2', payload: { message: 'MSH|...' } }], {
+			now: clock.now()
+		});
 		await worker([scriptedTransport(['ok'])], clock).runOnce();
 		const row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row.status).toBe('dead');

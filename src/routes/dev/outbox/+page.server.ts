@@ -33,7 +33,8 @@ const TestForm = v.pipe(
 	}),
 	v.forward(
 		v.check(
-			(form) => (form.channel === 'email' ? v.is(v.pipe(v.string(), v.email()), form.to) : E164.test(form.to)),
+			(form) =>
+				form.channel === 'email' ? v.is(v.pipe(v.string(), v.email()), form.to) : E164.test(form.to),
 			'errors:field.recipient'
 		),
 		['to']

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from './config';
+
+describe('configuration', () => {
+	test('embedded defaults when nothing is set', () => {
+		const config = loadConfig({});
+		expect(config).toMatchObject({
+			env: 'development',
+			port: 3000,
+			host: '0.0.0.0',
+			dataDir: path.resolve('./data'),
+			databaseUrl: undefined,
+			seedDemoData: true
+		});
+	});
+
+	test('reads PORT, HOST, DATA_DIR and DATABASE_URL', () => {
+		const config = loadConfig({
+			PORT: '8080',
+			HOST: '127.0.0.1',
+			DATA_DIR: '/tmp/x',
+			DATABASE_URL: 'postgres://u@h/db'
+		});
+		expect(config).toMatchObject({
+			port: 8080,
+			host: '127.0.0.1',
+			dataDir: '/tmp/x',
+			databaseUrl: 'postgres://u@h/db'
+		});
+	});
+
+	test.each([
+		[{ PORT: 'eighty' }, 'PORT'],
+		[{ PORT: '70000' }, 'PORT'],
+		[{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+		[{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+		[{ APP_ENV: 'staging' }, 'APP_ENV']
+	])('refuses %j with a message naming %s', (env, name) => {
+		expect(() => loadConfig(env)).toThrow(name);
+	});
+
+	test('production requires PostgreSQL', () => {
+		expect(() => loadConfig({ APP_ENV: 'production' })).toThrow('DATABASE_URL is required');
+		expect(loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://h/db' }).env).toBe('production');
+	});
+});
