@@ -1,0 +1,35 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, type Browser, type Page } from '@playwright/test';
+
+/** WCAG 2.2 A and AA, asked for explicitly: axe skips the 2.2 rules otherwise. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+export async function expectAccessible(page: Page): Promise<void> {
+	const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+	const violations = results.violations.map(
+		(v) => `${v.id} (${v.impact ?? ''}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`
+	);
+	expect(violations, `axe found violations on ${page.url()}`).toEqual([]);
+}
+
+export async function htmlLangDir(page: Page): Promise<{ lang: string | null; dir: string | null }> {
+	const html = page.locator('html');
+	return { lang: await html.getAttribute('lang'), dir: await html.getAttribute('dir') };
+}
+
+/** The Origin header SvelteKit's CSRF check expects on a form post made outside a browser page. */
+export const sameOrigin = (baseURL: string | undefined) => ({ origin: new URL(baseURL ?? '').origin });
+
+/**
+ * axe needs script in the page, so a JavaScript-off page is checked as the server rendered it:
+ * the same URL and cookies in a context where every script request is refused.
+ */
+export async function expectAccessibleWithoutScripts(browser: Browser, page: Page): Promise<void> {
+	const context = await browser.newContext({ baseURL: new URL(page.url()).origin, javaScriptEnabled: true });
+	await context.addCookies(await page.context().cookies());
+	await context.route(/\.m?js(\?|$)/, (route) => route.abort());
+	const copy = await context.newPage();
+	await copy.goto(page.url());
+	await expectAccessible(copy);
+	await context.close();
+}
