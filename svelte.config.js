@@ -9,6 +9,9 @@ const config = {
 		adapter: adapter({ out: 'build', precompress: true }),
 		// The service worker is registered by @vite-pwa/sveltekit (see vite.config.ts).
 		serviceWorker: { register: false },
+		// SvelteKit's own origin check trusts adapter-node's guess of the protocol (https unless told)
+		// and cannot exempt signature-verified webhooks; hooks.server.ts enforces same-origin instead.
+		csrf: { trustedOrigins: ['*'] },
 		csp: {
 			mode: 'auto',
 			directives: {

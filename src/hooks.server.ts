@@ -4,6 +4,8 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
 import { config } from '$lib/server/platform/config';
+import { AppError } from '$lib/server/platform/errors';
+import { problemResponse } from '$lib/server/platform/http/api';
 import { tFor } from '$lib/server/platform/i18n';
 import { LANGUAGE_COOKIE, languageCookieOptions } from '$lib/server/platform/http/cookies';
 import { createLogger } from '$lib/server/platform/logger';
@@ -51,6 +53,29 @@ const locale: Handle = async ({ event, resolve }) => {
 	});
 };
 
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Webhooks from Twilio carry no Origin; they are accepted only with a valid X-Twilio-Signature.
+const SIGNED_WEBHOOKS = '/telephony/';
+
+/** Cross-site form posts are refused (CSRF): the Origin must be this site, as the browser reached it. */
+const sameOriginForms: Handle = async ({ event, resolve }) => {
+	const { request, url } = event;
+	if (
+		UNSAFE_METHODS.has(request.method) &&
+		FORM_TYPES.test(request.headers.get('content-type') ?? '') &&
+		!url.pathname.startsWith(SIGNED_WEBHOOKS)
+	) {
+		const origin = request.headers.get('origin');
+		const host = request.headers.get('host');
+		const allowed = [url.origin, `http://${host}`, `https://${host}`];
+		const publicBase = event.locals.runtime?.config.publicBaseUrl;
+		if (publicBase) allowed.push(new URL(publicBase).origin);
+		if (!origin || !allowed.includes(origin)) return problemResponse(event, new AppError('FORBIDDEN'));
+	}
+	return resolve(event);
+};
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers = response.headers;
@@ -80,7 +105,7 @@ const httpMetrics: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(requestContext, locale, securityHeaders, httpMetrics);
+export const handle = sequence(requestContext, locale, securityHeaders, httpMetrics, sameOriginForms);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const errorId = randomUUID();
