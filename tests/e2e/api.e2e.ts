@@ -62,7 +62,7 @@ test.describe('public contract', () => {
 			const headers = (await request.get(path)).headers();
 			expect(headers['cache-control']).toBe('no-store');
 			expect(headers['x-content-type-options']).toBe('nosniff');
-			expect(headers['referrer-policy']).toBe('no-referrer');
+			expect(headers['referrer-policy']).toBe('same-origin');
 		}
 		expect((await request.get('/')).headers()['content-security-policy']).toContain("frame-ancestors 'none'");
 	});
