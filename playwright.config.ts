@@ -1,21 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM } from './scripts/lib/chromium.js';
 
 export const E2E_PORT = 4173;
-
-/** Debian's Chromium; Playwright never downloads a browser here. */
-export const CHROMIUM = {
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: [
-		'--headless',
-		'--no-sandbox',
-		'--disable-gpu',
-		'--disable-quic',
-		'--no-first-run',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--disable-sync'
-	]
-};
 
 export default defineConfig({
 	testDir: 'tests/e2e',

@@ -13,7 +13,11 @@ export default defineConfig({
 		target: 'node20',
 		sourcemap: true,
 		rollupOptions: {
-			input: { migrate: 'src/cli/migrate.ts', seed: 'src/cli/seed.ts' },
+			input: {
+				migrate: 'src/cli/migrate.ts',
+				seed: 'src/cli/seed.ts',
+				'bench-outbox': 'src/cli/bench-outbox.ts'
+			},
 			output: { format: 'es', entryFileNames: '[name].js' }
 		}
 	}

@@ -45,6 +45,8 @@ export default defineConfig({
 		})
 	],
 	server: { port: 3000, strictPort: true },
+	// Keep build output to what matters (Rolldown otherwise reports plugin timings on every build).
+	build: { rolldownOptions: { checks: { pluginTimings: false } } },
 	test: {
 		include: [
 			'src/**/*.spec.ts',

@@ -11,7 +11,9 @@ async function sendFailingTestMessage(page: Page, to: string) {
 }
 
 test.describe('clinic tools', () => {
-	test('staff home, development outbox and failed deliveries pass axe in English and Arabic', async ({ page }) => {
+	test('staff home, development outbox and failed deliveries pass axe in English and Arabic', async ({
+		page
+	}) => {
 		for (const lang of ['en', 'ar']) {
 			for (const path of ['/staff', '/dev/outbox', '/staff/outbox']) {
 				await page.goto(`${path}?lang=${lang}`);

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-// @ts-expect-error: a plain JavaScript script without type declarations
-import { checkLocales } from './i18n-check.js';
+import { checkLocales } from '../../scripts/i18n-check.js';
 
 const check = checkLocales as (root: string) => string[];
 

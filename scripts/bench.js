@@ -1,0 +1,86 @@
+// `npm run bench`: figures, not pass/fail. Prints a table and writes bench-results.json.
+//  - JavaScript (gzip) each patient page loads, measured in Chromium against the production build;
+//  - outbox delivery throughput on PGlite (and PostgreSQL when BENCH_DATABASE_URL is set).
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { chromium } from 'playwright-core';
+import { CHROMIUM } from './lib/chromium.js';
+import { buildIfNeeded } from './build-if-needed.js';
+import { START_PAGE_JS_BUDGET, measureScripts } from './lib/page-weight.js';
+
+const PORT = 4193;
+const BASE = `http://127.0.0.1:${PORT}`;
+const DATA_DIR = '.tmp/bench-data';
+const PATIENT_PAGES = [
+	{ page: 'start page (en)', path: '/?lang=en' },
+	{ page: 'start page (ar)', path: '/?lang=ar' },
+	{ page: 'offline page', path: '/offline' }
+];
+
+buildIfNeeded();
+
+async function waitReady() {
+	for (let i = 0; i < 120; i++) {
+		const status = await fetch(`${BASE}/readyz`).then(
+			(r) => r.status,
+			() => 0
+		);
+		if (status === 200) return;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error('the server did not become ready');
+}
+
+async function pageWeights() {
+	fs.rmSync(DATA_DIR, { recursive: true, force: true });
+	const server = spawn(process.execPath, ['build/index.js'], {
+		env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR, LOG_LEVEL: 'warn' },
+		stdio: 'ignore'
+	});
+	try {
+		await waitReady();
+		const browser = await chromium.launch(CHROMIUM);
+		const rows = [];
+		for (const { page: name, path } of PATIENT_PAGES) {
+			const context = await browser.newContext({ serviceWorkers: 'block' });
+			const page = await context.newPage();
+			const { gzip, raw, scripts } = await measureScripts(page, BASE + path);
+			rows.push({ page: name, path, scripts: scripts.length, jsRawBytes: raw, jsGzipBytes: gzip });
+			await context.close();
+		}
+		await browser.close();
+		return rows;
+	} finally {
+		server.kill('SIGTERM');
+	}
+}
+
+const pages = await pageWeights();
+const outbox = JSON.parse(
+	execFileSync(process.execPath, ['build/cli/bench-outbox.js'], { encoding: 'utf8', env: process.env }).trim()
+);
+
+const kb = (n) => (n / 1024).toFixed(1);
+process.stdout.write('\nJavaScript loaded by patient pages (Chromium, production build)\n');
+console.table(
+	pages.map((p) => ({
+		page: p.page,
+		scripts: p.scripts,
+		'raw KB': kb(p.jsRawBytes),
+		'gzip KB': kb(p.jsGzipBytes),
+		'budget KB': p.path.startsWith('/?') ? kb(START_PAGE_JS_BUDGET) : ''
+	}))
+);
+process.stdout.write('Outbox delivery throughput (one worker, development sink)\n');
+console.table(
+	outbox.map((o) => ({
+		database: o.database,
+		messages: o.messages,
+		'enqueued/s': o.enqueuePerSecond,
+		'delivered/s': o.deliveredPerSecond
+	}))
+);
+
+const results = { measuredAt: new Date().toISOString(), node: process.version, pages, outbox };
+fs.writeFileSync('bench-results.json', JSON.stringify(results, null, '\t') + '\n');
+process.stdout.write('Wrote bench-results.json\n');
