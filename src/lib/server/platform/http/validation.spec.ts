@@ -6,7 +6,12 @@ import { plainText, readJson } from './validation';
 const Body = v.strictObject({ note: plainText(20), count: v.optional(v.number()) });
 
 function request(body: BodyInit, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-	return new Request('http://localhost/api', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+	return new Request('http://localhost/api', {
+		method: 'POST',
+		body,
+		headers,
+		duplex: 'half'
+	} as RequestInit);
 }
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
