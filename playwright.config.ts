@@ -11,7 +11,7 @@ export default defineConfig({
 	forbidOnly: true,
 	retries: 0,
 	timeout: 60_000,
-	reporter: [['list']],
+	reporter: [['list'], ['json', { outputFile: '.tmp/playwright.json' }]],
 	use: {
 		baseURL: `http://127.0.0.1:${E2E_PORT}`,
 		browserName: 'chromium',

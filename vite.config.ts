@@ -58,6 +58,7 @@ export default defineConfig({
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		fileParallelism: true,
+		reporters: ['default', ['json', { outputFile: process.env.VITEST_JSON ?? '.tmp/vitest.json' }]],
 		maxWorkers: 2
 	}
 });
