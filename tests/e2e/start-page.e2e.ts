@@ -60,6 +60,17 @@ test.describe('the patient start page', () => {
 	});
 });
 
+test.describe('errors', () => {
+	test('an unknown page is a localized 404 page with no stack trace, and passes axe', async ({ page }) => {
+		const response = await page.goto('/no-such-page?lang=ar');
+		expect(response?.status()).toBe(404);
+		await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+		await expect(page.getByRole('alert')).not.toBeEmpty();
+		expect(await page.content()).not.toMatch(/at \S+ \(|node_modules/);
+		await expectAccessible(page);
+	});
+});
+
 test.describe('choosing a language', () => {
 	test('the picker names each language in itself, switches, and remembers the choice', async ({
 		page,

@@ -40,6 +40,10 @@ describe('configuration', () => {
 		expect(() => loadConfig(env)).toThrow(name);
 	});
 
+	test('an empty variable counts as unset', () => {
+		expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
+	});
+
 	test('production requires PostgreSQL', () => {
 		expect(() => loadConfig({ APP_ENV: 'production' })).toThrow('DATABASE_URL is required');
 		expect(loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://h/db' }).env).toBe('production');

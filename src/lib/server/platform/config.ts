@@ -41,7 +41,9 @@ export type Config = {
 
 /** Parses and validates the environment once; a bad value stops the process with a clear message. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-	const result = v.safeParse(EnvSchema, env);
+	// An empty variable (`DATABASE_URL=`) means unset, as in most deployment tools.
+	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+	const result = v.safeParse(EnvSchema, present);
 	if (!result.success) {
 		const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? '?'}: ${issue.message}`);
 		throw new Error(`Invalid configuration: ${problems.join('; ')}`);
