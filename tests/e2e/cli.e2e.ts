@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 
 // The end-to-end server holds the embedded database in .tmp/e2e-data (playwright.config.ts).
-test('db:migrate and seed refuse clearly while the server holds the embedded database', async ({ request }) => {
+test('db:migrate and seed refuse clearly while the server holds the embedded database', async ({
+	request
+}) => {
 	for (const tool of ['build/cli/migrate.js', 'build/cli/seed.js']) {
 		const result = spawnSync(process.execPath, [tool], {
 			env: { ...process.env, DATA_DIR: '.tmp/e2e-data', DATABASE_URL: '' },
