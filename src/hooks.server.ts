@@ -94,19 +94,31 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-const httpMetrics: Handle = async ({ event, resolve }) => {
+/** One access-log line and the HTTP metrics per request. The route id, never the URL: no PHI in logs. */
+const accessLog: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
-	const metrics = event.locals.runtime?.metrics;
-	if (metrics) {
+	const runtime = event.locals.runtime;
+	if (runtime) {
 		const route = event.route.id ?? 'unmatched';
-		metrics.httpRequests.inc({ route, status: `${String(response.status)[0]}xx` });
-		metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+		const seconds = (performance.now() - started) / 1000;
+		runtime.metrics.httpRequests.inc({ route, status: `${String(response.status)[0]}xx` });
+		runtime.metrics.httpDuration.observe({ route }, seconds);
+		runtime.logger.info(
+			{
+				requestId: event.locals.requestId,
+				method: event.request.method,
+				route,
+				status: response.status,
+				ms: Math.round(seconds * 1000)
+			},
+			'request'
+		);
 	}
 	return response;
 };
 
-export const handle = sequence(requestContext, locale, securityHeaders, httpMetrics, sameOriginForms);
+export const handle = sequence(requestContext, locale, securityHeaders, accessLog, sameOriginForms);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const errorId = randomUUID();

@@ -131,3 +131,18 @@ test.describe('without JavaScript', () => {
 		await expectAccessibleWithoutScripts(browser, page);
 	});
 });
+
+test.describe('user preferences of the device', () => {
+	test('forced colours and reduced motion: still accessible, focus still visible', async ({ browser }) => {
+		const context = await browser.newContext({ forcedColors: 'active', reducedMotion: 'reduce' });
+		const page = await context.newPage();
+		await page.goto('/');
+		await page.getByRole('button', { name: 'Change language' }).focus();
+		const outline = await page
+			.getByRole('button', { name: 'Change language' })
+			.evaluate((el) => getComputedStyle(el).outlineStyle);
+		expect(outline).not.toBe('none');
+		await expectAccessible(page);
+		await context.close();
+	});
+});
