@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -56,4 +57,30 @@ export async function truncateAll(db: Db): Promise<void> {
 	await sql`truncate table dev_outbox_messages, outbox, patient_contacts, patients, licenses, staff, organizations restart identity cascade`.execute(
 		db
 	);
+}
+
+/**
+ * Opens one database of `kind` for the enclosing describe block (a fresh PGlite costs seconds) and,
+ * unless `keep` is set, empties it before each test. Returns a getter for the open database.
+ */
+export function useTestDatabase(
+	kind: 'pglite' | 'postgres',
+	options: { keep?: boolean } = {}
+): () => TestDatabase {
+	let current: TestDatabase | undefined;
+	beforeAll(async () => {
+		current = await openTestDatabase(kind);
+	});
+	afterAll(async () => {
+		await current?.close();
+	});
+	if (!options.keep) {
+		beforeEach(async () => {
+			await truncateAll(current!.db);
+		});
+	}
+	return () => {
+		if (!current) throw new Error('the test database is not open yet');
+		return current;
+	};
 }

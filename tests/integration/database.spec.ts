@@ -1,34 +1,32 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEMO_PATIENTS, DEMO_STAFF, isDatabaseEmpty, seedDemoData } from '../../src/lib/server/demo/seed';
 import { migrateToLatest, pendingMigrations } from '../../src/lib/server/platform/migrate';
 import { checkReadiness } from '../../src/lib/server/platform/readiness';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db';
+import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 
 describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
-	let t: TestDatabase;
-	beforeAll(async () => {
-		t = await openTestDatabase(kind);
-	});
-	afterAll(async () => {
-		await t?.close();
-	});
+	const database = useTestDatabase(kind, { keep: true });
 
 	test('every migration is applied, a second run applies nothing, and the database is ready', async () => {
-		expect(await pendingMigrations(t.db)).toEqual([]);
-		expect(await migrateToLatest(t.db)).toEqual([]);
-		expect(await checkReadiness(t.db)).toEqual({ ready: true, database: 'up', pendingMigrations: [] });
+		expect(await pendingMigrations(database().db)).toEqual([]);
+		expect(await migrateToLatest(database().db)).toEqual([]);
+		expect(await checkReadiness(database().db)).toEqual({
+			ready: true,
+			database: 'up',
+			pendingMigrations: []
+		});
 	});
 
 	test('constraints refuse bad rows', async () => {
-		const org = await t.db
-			.insertInto('organizations')
+		const org = await database()
+			.db.insertInto('organizations')
 			.values({ name: 'Constraint Clinic', time_zone: 'America/Chicago' })
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		await expect(
-			t.db
-				.insertInto('staff')
+			database()
+				.db.insertInto('staff')
 				.values({
 					organization_id: org.id,
 					email: 'x@example.org',
@@ -39,8 +37,8 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 				.execute()
 		).rejects.toThrow();
 		await expect(
-			t.db
-				.insertInto('patients')
+			database()
+				.db.insertInto('patients')
 				.values({
 					organization_id: org.id,
 					given_name: 'No',
@@ -59,22 +57,22 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 		).rejects.toThrow();
 		const count = await sql<{
 			n: string;
-		}>`select count(*) as n from staff where organization_id = ${org.id}`.execute(t.db);
+		}>`select count(*) as n from staff where organization_id = ${org.id}`.execute(database().db);
 		expect(Number(count.rows[0]?.n)).toBe(0);
 	});
 
 	test('demo data: one organization, staff in every role, an IMLC licensee, and our patients', async () => {
-		await t.db.deleteFrom('organizations').where('name', '=', 'Constraint Clinic').execute();
-		expect(await isDatabaseEmpty(t.db)).toBe(true);
-		const result = await seedDemoData(t.db, new Date('2026-11-29T12:00:00Z'));
+		await database().db.deleteFrom('organizations').where('name', '=', 'Constraint Clinic').execute();
+		expect(await isDatabaseEmpty(database().db)).toBe(true);
+		const result = await seedDemoData(database().db, new Date('2026-11-29T12:00:00Z'));
 		expect(result).toEqual({ seeded: true, staff: DEMO_STAFF.length, patients: DEMO_PATIENTS.length });
-		expect(await isDatabaseEmpty(t.db)).toBe(false);
+		expect(await isDatabaseEmpty(database().db)).toBe(false);
 
-		const roles = (await t.db.selectFrom('staff').select('roles').execute()).flatMap((r) => r.roles);
+		const roles = (await database().db.selectFrom('staff').select('roles').execute()).flatMap((r) => r.roles);
 		expect(new Set(roles)).toEqual(new Set(['admin', 'clinician', 'nurse', 'scheduler', 'biller']));
 
-		const licences = await t.db
-			.selectFrom('licenses')
+		const licences = await database()
+			.db.selectFrom('licenses')
 			.innerJoin('staff', 'staff.id', 'licenses.staff_id')
 			.select(['staff.email', 'licenses.state', 'licenses.pathway', 'licenses.expires_on'])
 			.execute();
@@ -88,12 +86,12 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 		// A calendar day stays a calendar day (no time-zone shift).
 		expect(licences[0]!.expires_on).toBe('2036-11-29');
 
-		const patients = await t.db.selectFrom('patients').selectAll().execute();
+		const patients = await database().db.selectFrom('patients').selectAll().execute();
 		const languages = patients.map((p) => p.preferred_language);
 		expect(languages).toEqual(expect.arrayContaining(['es', 'ar']));
 		expect(patients.some((p) => p.phone_kind === 'landline' && p.contact_channel === 'voice')).toBe(true);
 		expect(patients.some((p) => p.accommodations.aslInterpreter && p.accommodations.captions)).toBe(true);
-		const caregivers = await t.db.selectFrom('patient_contacts').selectAll().execute();
+		const caregivers = await database().db.selectFrom('patient_contacts').selectAll().execute();
 		expect(caregivers).toEqual([
 			expect.objectContaining({ relationship: 'daughter', may_join_visits: true })
 		]);
@@ -101,8 +99,8 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 	});
 
 	test('seeding twice writes nothing the second time', async () => {
-		const before = await t.db.selectFrom('patients').select('id').execute();
-		expect(await seedDemoData(t.db, new Date())).toEqual({ seeded: false, staff: 0, patients: 0 });
-		expect(await t.db.selectFrom('patients').select('id').execute()).toHaveLength(before.length);
+		const before = await database().db.selectFrom('patients').select('id').execute();
+		expect(await seedDemoData(database().db, new Date())).toEqual({ seeded: false, staff: 0, patients: 0 });
+		expect(await database().db.selectFrom('patients').select('id').execute()).toHaveLength(before.length);
 	});
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { AppError } from '../../src/lib/server/platform/errors';
 import {
 	listDeliveries,
@@ -6,28 +6,19 @@ import {
 	retryDelivery,
 	sendTestMessage
 } from '../../src/lib/server/platform/outbox/admin';
-import { DATABASE_KINDS, openTestDatabase, truncateAll, type TestDatabase } from '../helpers/db';
+import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { testContext } from '../helpers/context';
 import { deadMessage, enqueueMessages, smsMessage } from '../factories';
 import { devSinkTransport } from '../../src/lib/server/platform/outbox/dev-sink';
 import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 
 describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
-	let t: TestDatabase;
-	beforeAll(async () => {
-		t = await openTestDatabase(kind);
-	});
-	afterAll(async () => {
-		await t?.close();
-	});
-	beforeEach(async () => {
-		await truncateAll(t.db);
-	});
+	const database = useTestDatabase(kind);
 
 	test('lists dead-lettered deliveries without their payloads', async () => {
-		const { ctx, clock } = testContext(t.db);
-		const dead = await deadMessage(t.db, clock.now());
-		await enqueueMessages(t.db, [smsMessage()], { now: clock.now() });
+		const { ctx, clock } = testContext(database().db);
+		const dead = await deadMessage(database().db, clock.now());
+		await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
 		const list = await listDeliveries(ctx, { status: 'dead', limit: 50, offset: 0 });
 		expect(list).toEqual([
 			expect.objectContaining({
@@ -41,13 +32,13 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	});
 
 	test('retry puts a dead delivery back in the queue with fresh attempts and the note', async () => {
-		const { ctx, clock } = testContext(t.db);
-		const dead = await deadMessage(t.db, clock.now());
+		const { ctx, clock } = testContext(database().db);
+		const dead = await deadMessage(database().db, clock.now());
 		clock.advance(60_000);
 		const view = await retryDelivery(ctx, { id: dead.id, note: 'Patient corrected the number' });
 		expect(view).toMatchObject({ status: 'pending', attempts: 0, retryNote: 'Patient corrected the number' });
-		const row = await t.db
-			.selectFrom('outbox')
+		const row = await database()
+			.db.selectFrom('outbox')
 			.selectAll()
 			.where('id', '=', dead.id)
 			.executeTakeFirstOrThrow();
@@ -55,15 +46,15 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	});
 
 	test('retrying an unknown delivery is NOT_FOUND and writes nothing', async () => {
-		const { ctx, clock } = testContext(t.db);
-		const dead = await deadMessage(t.db, clock.now());
+		const { ctx, clock } = testContext(database().db);
+		const dead = await deadMessage(database().db, clock.now());
 		await expect(
 			retryDelivery(ctx, { id: '6f1e2f4a-0000-4000-8000-000000000000', note: 'x' })
 		).rejects.toMatchObject({
 			code: 'NOT_FOUND'
 		});
-		const row = await t.db
-			.selectFrom('outbox')
+		const row = await database()
+			.db.selectFrom('outbox')
 			.selectAll()
 			.where('id', '=', dead.id)
 			.executeTakeFirstOrThrow();
@@ -71,13 +62,13 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	});
 
 	test('retrying a delivery that is not dead is a CONFLICT and changes nothing', async () => {
-		const { ctx, clock } = testContext(t.db);
-		const [pending] = await enqueueMessages(t.db, [smsMessage()], { now: clock.now() });
+		const { ctx, clock } = testContext(database().db);
+		const [pending] = await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
 		await expect(retryDelivery(ctx, { id: pending!.id, note: 'again' })).rejects.toMatchObject({
 			code: 'CONFLICT'
 		});
-		const row = await t.db
-			.selectFrom('outbox')
+		const row = await database()
+			.db.selectFrom('outbox')
 			.selectAll()
 			.where('id', '=', pending!.id)
 			.executeTakeFirstOrThrow();
@@ -87,16 +78,16 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	test.each([{ kind: 'anonymous' as const }, { kind: 'system' as const }])(
 		'an actor of kind $kind may not list or retry deliveries',
 		async (actor) => {
-			const { ctx, clock } = testContext(t.db, { actor });
-			const dead = await deadMessage(t.db, clock.now());
+			const { ctx, clock } = testContext(database().db, { actor });
+			const dead = await deadMessage(database().db, clock.now());
 			await expect(listDeliveries(ctx, { status: 'dead', limit: 10, offset: 0 })).rejects.toBeInstanceOf(
 				AppError
 			);
 			await expect(retryDelivery(ctx, { id: dead.id, note: 'x' })).rejects.toMatchObject({
 				code: 'FORBIDDEN'
 			});
-			const row = await t.db
-				.selectFrom('outbox')
+			const row = await database()
+				.db.selectFrom('outbox')
 				.selectAll()
 				.where('id', '=', dead.id)
 				.executeTakeFirstOrThrow();
@@ -105,14 +96,14 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	);
 
 	test('staff other than admins may not retry; an admin may', async () => {
-		const { ctx: nurse, clock } = testContext(t.db, {
+		const { ctx: nurse, clock } = testContext(database().db, {
 			actor: { kind: 'staff', id: 's1', organizationId: 'o1', roles: ['nurse'] }
 		});
-		const dead = await deadMessage(t.db, clock.now());
+		const dead = await deadMessage(database().db, clock.now());
 		await expect(retryDelivery(nurse, { id: dead.id, note: 'x' })).rejects.toMatchObject({
 			code: 'FORBIDDEN'
 		});
-		const { ctx: admin } = testContext(t.db, {
+		const { ctx: admin } = testContext(database().db, {
 			actor: { kind: 'staff', id: 's2', organizationId: 'o1', roles: ['admin'] }
 		});
 		await expect(retryDelivery(admin, { id: dead.id, note: 'fixed' })).resolves.toMatchObject({
@@ -121,7 +112,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	});
 
 	test('a test message goes through the outbox to the development outbox; a simulated failure is dead-lettered', async () => {
-		const { ctx, clock } = testContext(t.db);
+		const { ctx, clock } = testContext(database().db);
 		const text = { subject: 'Test', body: 'Prueba de AnyVisit' };
 		await sendTestMessage(ctx, {
 			channel: 'sms',
@@ -138,10 +129,13 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 			text
 		});
 		const worker = createOutboxWorker({
-			db: t.db,
+			db: database().db,
 			clock,
 			logger: ctx.logger,
-			transports: [devSinkTransport('sms', t.db, clock), devSinkTransport('email', t.db, clock)],
+			transports: [
+				devSinkTransport('sms', database().db, clock),
+				devSinkTransport('email', database().db, clock)
+			],
 			batchSize: 10,
 			pollMs: 10
 		});
@@ -160,7 +154,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	});
 
 	test('only the development operator sees the development outbox', async () => {
-		const { ctx } = testContext(t.db, {
+		const { ctx } = testContext(database().db, {
 			actor: { kind: 'staff', id: 's', organizationId: 'o', roles: ['admin'] }
 		});
 		await expect(listDevOutbox(ctx, { limit: 10 })).rejects.toMatchObject({ code: 'FORBIDDEN' });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 import { devSinkTransport } from '../../src/lib/server/platform/outbox/dev-sink';
 import { enqueue } from '../../src/lib/server/platform/outbox/outbox';
@@ -6,7 +6,7 @@ import { PermanentDeliveryError, type Transport } from '../../src/lib/server/pla
 import { claimDue, countByStatus } from '../../src/lib/server/platform/outbox/repository';
 import type { OutboxRow } from '../../src/lib/server/platform/schema';
 import { fixedClock } from '../../src/lib/server/platform/clock';
-import { DATABASE_KINDS, openTestDatabase, truncateAll, type TestDatabase } from '../helpers/db';
+import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { captureLogger } from '../helpers/context';
 import { createOrganization, emailMessage, enqueueMessages, smsMessage } from '../factories';
 
@@ -30,16 +30,7 @@ function scriptedTransport(script: ('ok' | 'transient' | 'permanent')[]): Transp
 }
 
 describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
-	let t: TestDatabase;
-	beforeAll(async () => {
-		t = await openTestDatabase(kind);
-	});
-	afterAll(async () => {
-		await t?.close();
-	});
-	beforeEach(async () => {
-		await truncateAll(t.db);
-	});
+	const database = useTestDatabase(kind);
 
 	function worker(
 		transports: Transport[],
@@ -47,7 +38,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		backoff = (attempt: number) => attempt * 10_000
 	) {
 		return createOutboxWorker({
-			db: t.db,
+			db: database().db,
 			clock,
 			logger: captureLogger().logger,
 			transports,
@@ -58,36 +49,40 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 	}
 
 	test('a message is written with the change that causes it, in the same transaction', async () => {
-		const org = await createOrganization(t.db);
-		await t.db.transaction().execute(async (tx) => {
-			await tx
-				.updateTable('organizations')
-				.set({ name: 'Renamed Clinic' })
-				.where('id', '=', org.id)
-				.execute();
-			await enqueue(tx, smsMessage({ organizationId: org.id }), { now: new Date(NOW), maxAttempts: 3 });
-		});
-		const rows = await t.db.selectFrom('outbox').selectAll().execute();
-		expect(rows).toHaveLength(1);
-		expect(rows[0]).toMatchObject({ status: 'pending', attempts: 0, organization_id: org.id });
-	});
-
-	test('when the transaction rolls back, no message is written', async () => {
-		const org = await createOrganization(t.db);
-		await expect(
-			t.db.transaction().execute(async (tx) => {
+		const org = await createOrganization(database().db);
+		await database()
+			.db.transaction()
+			.execute(async (tx) => {
 				await tx
 					.updateTable('organizations')
 					.set({ name: 'Renamed Clinic' })
 					.where('id', '=', org.id)
 					.execute();
-				await enqueue(tx, smsMessage(), { now: new Date(NOW), maxAttempts: 3 });
-				throw new Error('the booking failed');
-			})
+				await enqueue(tx, smsMessage({ organizationId: org.id }), { now: new Date(NOW), maxAttempts: 3 });
+			});
+		const rows = await database().db.selectFrom('outbox').selectAll().execute();
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatchObject({ status: 'pending', attempts: 0, organization_id: org.id });
+	});
+
+	test('when the transaction rolls back, no message is written', async () => {
+		const org = await createOrganization(database().db);
+		await expect(
+			database()
+				.db.transaction()
+				.execute(async (tx) => {
+					await tx
+						.updateTable('organizations')
+						.set({ name: 'Renamed Clinic' })
+						.where('id', '=', org.id)
+						.execute();
+					await enqueue(tx, smsMessage(), { now: new Date(NOW), maxAttempts: 3 });
+					throw new Error('the booking failed');
+				})
 		).rejects.toThrow('the booking failed');
-		expect(await t.db.selectFrom('outbox').selectAll().execute()).toHaveLength(0);
-		const unchanged = await t.db
-			.selectFrom('organizations')
+		expect(await database().db.selectFrom('outbox').selectAll().execute()).toHaveLength(0);
+		const unchanged = await database()
+			.db.selectFrom('organizations')
 			.select('name')
 			.where('id', '=', org.id)
 			.executeTakeFirst();
@@ -96,9 +91,9 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('the same idempotency key never makes a second message', async () => {
 		const message = smsMessage({ idempotencyKey: 'reminder:appt-1:24h' });
-		const [first] = await enqueueMessages(t.db, [message], { now: new Date(NOW) });
+		const [first] = await enqueueMessages(database().db, [message], { now: new Date(NOW) });
 		const [second] = await enqueueMessages(
-			t.db,
+			database().db,
 			[{ ...message, payload: { to: '+15125550100', body: 'changed', language: 'en' } }],
 			{
 				now: new Date(NOW)
@@ -106,18 +101,25 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		);
 		expect(second!.id).toBe(first!.id);
 		expect(second!.payload).toEqual(message.payload);
-		expect(await t.db.selectFrom('outbox').selectAll().execute()).toHaveLength(1);
+		expect(await database().db.selectFrom('outbox').selectAll().execute()).toHaveLength(1);
 	});
 
 	test('the worker delivers due messages to the development outbox and marks them delivered', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [smsMessage(), emailMessage()], { now: clock.now() });
-		const w = worker([devSinkTransport('sms', t.db, clock), devSinkTransport('email', t.db, clock)], clock);
+		await enqueueMessages(database().db, [smsMessage(), emailMessage()], { now: clock.now() });
+		const w = worker(
+			[devSinkTransport('sms', database().db, clock), devSinkTransport('email', database().db, clock)],
+			clock
+		);
 		expect(await w.drain()).toBe(2);
-		const rows = await t.db.selectFrom('outbox').selectAll().execute();
+		const rows = await database().db.selectFrom('outbox').selectAll().execute();
 		expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered']);
 		expect(rows.every((r) => r.delivered_at?.toISOString() === NOW && r.attempts === 1)).toBe(true);
-		const sent = await t.db.selectFrom('dev_outbox_messages').selectAll().orderBy('channel').execute();
+		const sent = await database()
+			.db.selectFrom('dev_outbox_messages')
+			.selectAll()
+			.orderBy('channel')
+			.execute();
 		expect(sent.map((m) => [m.channel, m.recipient])).toEqual([
 			['email', 'patient@example.org'],
 			['sms', '+15125550199']
@@ -127,7 +129,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('a message that is not yet due is left alone', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [smsMessage()], { now: new Date('2026-11-29T16:00:00Z') });
+		await enqueueMessages(database().db, [smsMessage()], { now: new Date('2026-11-29T16:00:00Z') });
 		const transport = scriptedTransport(['ok']);
 		expect(await worker([transport], clock).runOnce()).toBe(0);
 		expect(transport.calls).toHaveLength(0);
@@ -135,25 +137,25 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('a transient failure is retried after an exponential backoff, then delivered', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [smsMessage()], { now: clock.now(), maxAttempts: 5 });
+		await enqueueMessages(database().db, [smsMessage()], { now: clock.now(), maxAttempts: 5 });
 		const transport = scriptedTransport(['transient', 'transient', 'ok']);
 		const w = worker([transport], clock, (attempt) => 1000 * 2 ** (attempt - 1));
 
 		await w.runOnce();
-		let row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+		let row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Twilio answered 503' });
 		expect(row.next_attempt_at.toISOString()).toBe('2026-11-29T15:00:01.000Z');
 
 		expect(await w.runOnce()).toBe(0); // not due yet
 		clock.advance(1000);
 		await w.runOnce();
-		row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+		row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row.attempts).toBe(2);
 		expect(row.next_attempt_at.toISOString()).toBe('2026-11-29T15:00:03.000Z');
 
 		clock.advance(2000);
 		await w.runOnce();
-		row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+		row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
 		expect(transport.calls).toHaveLength(3);
 		expect(new Set(transport.calls.map((c) => c.idempotency_key)).size).toBe(1);
@@ -161,7 +163,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('after the last attempt a message goes to the dead-letter state and is not tried again', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [smsMessage()], { now: clock.now(), maxAttempts: 2 });
+		await enqueueMessages(database().db, [smsMessage()], { now: clock.now(), maxAttempts: 2 });
 		const transport = scriptedTransport(['transient']);
 		const w = worker([transport], clock, () => 1000);
 		await w.runOnce();
@@ -169,39 +171,43 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		await w.runOnce();
 		clock.advance(60 * 60_000);
 		expect(await w.runOnce()).toBe(0);
-		const row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+		const row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row).toMatchObject({ status: 'dead', attempts: 2, last_error: 'Twilio answered 503' });
 		expect(transport.calls).toHaveLength(2);
 	});
 
 	test('a permanent failure goes to the dead-letter state at once', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [smsMessage()], { now: clock.now(), maxAttempts: 8 });
+		await enqueueMessages(database().db, [smsMessage()], { now: clock.now(), maxAttempts: 8 });
 		const transport = scriptedTransport(['permanent']);
 		await worker([transport], clock).runOnce();
-		const row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+		const row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row).toMatchObject({ status: 'dead', attempts: 1, last_error: 'Twilio 21211: invalid To number' });
 	});
 
 	test('a message for a channel with no transport is dead-lettered, not silently dropped', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [{ ...smsMessage(), channel: 'hl7v2', payload: { message: 'MSH|...' } }], {
-			now: clock.now()
-		});
+		await enqueueMessages(
+			database().db,
+			[{ ...smsMessage(), channel: 'hl7v2', payload: { message: 'MSH|...' } }],
+			{
+				now: clock.now()
+			}
+		);
 		await worker([scriptedTransport(['ok'])], clock).runOnce();
-		const row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+		const row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row.status).toBe('dead');
 		expect(row.last_error).toContain('No transport for channel hl7v2');
 	});
 
 	test('a claim is a lease: a message whose worker died is claimed again when the lease ends', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(t.db, [smsMessage()], { now: clock.now() });
-		const first = await claimDue(t.db, { now: clock.now(), limit: 10, leaseMs: 30_000 });
+		await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
+		const first = await claimDue(database().db, { now: clock.now(), limit: 10, leaseMs: 30_000 });
 		expect(first).toHaveLength(1);
-		expect(await claimDue(t.db, { now: clock.now(), limit: 10, leaseMs: 30_000 })).toHaveLength(0);
+		expect(await claimDue(database().db, { now: clock.now(), limit: 10, leaseMs: 30_000 })).toHaveLength(0);
 		clock.advance(30_001);
-		const again = await claimDue(t.db, { now: clock.now(), limit: 10, leaseMs: 30_000 });
+		const again = await claimDue(database().db, { now: clock.now(), limit: 10, leaseMs: 30_000 });
 		expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
 		expect(again[0]!.attempts).toBe(2);
 	});
@@ -209,12 +215,14 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 	test('concurrent workers never claim the same message (FOR UPDATE SKIP LOCKED)', async () => {
 		const clock = fixedClock(NOW);
 		await enqueueMessages(
-			t.db,
+			database().db,
 			Array.from({ length: 40 }, () => smsMessage()),
 			{ now: clock.now() }
 		);
 		const claims = await Promise.all(
-			Array.from({ length: 4 }, () => claimDue(t.db, { now: clock.now(), limit: 15, leaseMs: 60_000 }))
+			Array.from({ length: 4 }, () =>
+				claimDue(database().db, { now: clock.now(), limit: 15, leaseMs: 60_000 })
+			)
 		);
 		const ids = claims.flat().map((r) => r.id);
 		expect(ids).toHaveLength(40);
@@ -223,11 +231,11 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('redelivery after a crash never shows a message twice in the development outbox', async () => {
 		const clock = fixedClock(NOW);
-		const [row] = await enqueueMessages(t.db, [smsMessage()], { now: clock.now() });
-		const sink = devSinkTransport('sms', t.db, clock);
+		const [row] = await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
+		const sink = devSinkTransport('sms', database().db, clock);
 		await sink.deliver(row!);
 		await sink.deliver(row!);
-		expect(await t.db.selectFrom('dev_outbox_messages').selectAll().execute()).toHaveLength(1);
+		expect(await database().db.selectFrom('dev_outbox_messages').selectAll().execute()).toHaveLength(1);
 	});
 
 	test('a started worker delivers without being asked, and stops cleanly', async () => {
@@ -235,9 +243,9 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		const transport = scriptedTransport(['ok']);
 		const w = worker([transport], clock);
 		w.start();
-		await enqueueMessages(t.db, [smsMessage()], { now: clock.now() });
+		await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
 		w.wake();
-		await expect.poll(async () => (await countByStatus(t.db)).delivered, { timeout: 5000 }).toBe(1);
+		await expect.poll(async () => (await countByStatus(database().db)).delivered, { timeout: 5000 }).toBe(1);
 		await w.stop();
 		expect(transport.calls).toHaveLength(1);
 	});

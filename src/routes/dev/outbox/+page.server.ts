@@ -1,9 +1,9 @@
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { AppError } from '$lib/server/platform/errors';
 import { operatorContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { formFailure } from '$lib/server/platform/http/forms';
+import { pageError } from '$lib/server/platform/http/problems';
 import { parseInput } from '$lib/server/platform/http/validation';
 import { listDevOutbox, sendTestMessage } from '$lib/server/platform/outbox/admin';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,13 +14,13 @@ function devContext(locals: App.Locals) {
 	return { runtime, ctx: operatorContext(runtime, locals.requestId) };
 }
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async (event) => {
+	const { locals } = event;
 	try {
 		const { ctx } = devContext(locals);
 		return { messages: await listDevOutbox(ctx, { limit: 200 }) };
 	} catch (e) {
-		if (e instanceof AppError) error(e.status, { message: locals.t(`errors:${e.code}`), code: e.code });
-		throw e;
+		pageError(event, e);
 	}
 };
 

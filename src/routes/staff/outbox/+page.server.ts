@@ -1,20 +1,19 @@
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { AppError } from '$lib/server/platform/errors';
 import { operatorContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { formFailure } from '$lib/server/platform/http/forms';
+import { pageError } from '$lib/server/platform/http/problems';
 import { parseInput, plainText, uuid } from '$lib/server/platform/http/validation';
 import { listDeliveries, retryDelivery } from '$lib/server/platform/outbox/admin';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async (event) => {
+	const { locals } = event;
 	try {
 		const ctx = operatorContext(requireRuntime(locals), locals.requestId);
 		return { deliveries: await listDeliveries(ctx, { status: 'dead', limit: 100, offset: 0 }) };
 	} catch (e) {
-		if (e instanceof AppError) error(e.status, { message: locals.t(`errors:${e.code}`), code: e.code });
-		throw e;
+		pageError(event, e);
 	}
 };
 

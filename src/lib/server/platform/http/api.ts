@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { isHttpError, isRedirect, json, type RequestEvent } from '@sveltejs/kit';
-import { AppError, isAppError, toProblem } from '../errors';
+import { AppError } from '../errors';
+import { problemFor } from './problems';
 import type { Runtime } from '../runtime';
 
 /** The runtime, or a 503 while it is not available (only while prerendering at build). */
@@ -11,15 +11,7 @@ export function requireRuntime(locals: App.Locals): Runtime {
 
 /** Renders any error as the API's JSON problem: localized, with no stack trace. */
 export function problemResponse(event: RequestEvent, error: unknown): Response {
-	let errorId: string | undefined;
-	if (!isAppError(error)) {
-		errorId = randomUUID();
-		event.locals.runtime?.logger.error(
-			{ errorId, route: event.route.id, err: error },
-			'unexpected API error'
-		);
-	}
-	const problem = toProblem(error, event.locals.t, errorId);
+	const problem = problemFor(event, error);
 	return json(problem.body, { status: problem.status, headers: { 'content-language': event.locals.lang } });
 }
 
