@@ -7,7 +7,6 @@ const SOURCE_LANGUAGE = 'en';
 const CODE_DIRS = ['src', 'telephony'];
 // t('ns:key'), t("ns:key", ...), i18n.t(`ns:key`) and errors:... keys used in schemas.
 const KEY_USE = /\bt\(\s*(['"`])([a-z][\w-]*:[\w.-]+)\1/g;
-const KEY_LITERAL = /(['"`])((?:errors|common|home|staff|messages|voice):[\w.-]+)\1/g;
 // t('key') without a namespace reads the default namespace, common.
 const DEFAULT_NS_USE = /\bt\(\s*(['"`])([\w.-]+)\1/g;
 
@@ -75,6 +74,8 @@ export function checkLocales(root) {
 		}
 	}
 
+	// Any string literal that names a namespace English has, such as 'errors:field.required'.
+	const KEY_LITERAL = new RegExp(`(['"\`])((?:${namespaces.join('|')}):[\\w.-]+)\\1`, 'g');
 	for (const dir of CODE_DIRS) {
 		for (const file of codeFiles(path.join(root, dir))) {
 			const text = fs.readFileSync(file, 'utf8');

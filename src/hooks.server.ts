@@ -43,7 +43,7 @@ const locale: Handle = async ({ event, resolve }) => {
 		cookie: event.cookies.get(LANGUAGE_COOKIE),
 		acceptLanguage: event.request.headers.get('accept-language')
 	});
-	if (chosen) event.cookies.set(LANGUAGE_COOKIE, lang, languageCookieOptions(event.url));
+	if (chosen) event.cookies.set(LANGUAGE_COOKIE, lang, languageCookieOptions());
 	const dir = directionOf(lang);
 	event.locals.lang = lang;
 	event.locals.dir = dir;

@@ -52,14 +52,14 @@ describe('npm run i18n:check', () => {
 			'locales/languages.json': { en: {}, es: {}, ar: {} },
 			'locales/en/common.json': { hello: 'Hello' },
 			'locales/es/common.json': { hello: 'Hola' },
-			'src/lib/x.ts': "t('errors:NOPE'); t('missing_key'); const k = 'staff:also.missing';"
+			'src/lib/x.ts': "t('errors:NOPE'); t('missing_key'); const k = 'common:also.missing';"
 		});
 		expect(check(root)).toEqual(
 			expect.arrayContaining([
 				'ar: the locale folder is missing',
 				'src/lib/x.ts: uses "errors:NOPE", which is defined nowhere',
 				'src/lib/x.ts: uses "missing_key", which is defined nowhere',
-				'src/lib/x.ts: uses "staff:also.missing", which is defined nowhere'
+				'src/lib/x.ts: uses "common:also.missing", which is defined nowhere'
 			])
 		);
 	});

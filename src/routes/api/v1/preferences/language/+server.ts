@@ -10,8 +10,8 @@ const Body = v.strictObject({
 	lang: v.picklist(LANGUAGE_CODES as string[], 'errors:field.language')
 });
 
-export const PUT: RequestHandler = api(async ({ request, cookies, url }) => {
+export const PUT: RequestHandler = api(async ({ request, cookies }) => {
 	const { lang } = await readJson(request, Body, { maxBytes: 1024 });
-	cookies.set(LANGUAGE_COOKIE, lang, languageCookieOptions(url));
+	cookies.set(LANGUAGE_COOKIE, lang, languageCookieOptions());
 	return json({ lang, dir: directionOf(lang) });
 });
