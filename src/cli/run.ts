@@ -9,13 +9,18 @@ import { createLogger, type Logger } from '$lib/server/platform/logger';
  */
 export async function runCommand(
 	name: string,
-	command: (tools: { handle: DatabaseHandle; config: Config; logger: Logger }) => Promise<void>
+	command: (tools: { handle: DatabaseHandle; config: Config; logger: Logger }) => Promise<void>,
+	options: { refuseInProduction?: string } = {}
 ): Promise<void> {
 	let config: Config;
 	try {
 		config = loadConfig();
 	} catch (error) {
 		process.stderr.write(`${name}: ${(error as Error).message}\n`);
+		process.exit(2);
+	}
+	if (options.refuseInProduction && config.env === 'production') {
+		process.stderr.write(`${name}: ${options.refuseInProduction}\n`);
 		process.exit(2);
 	}
 	const logger = createLogger({ level: config.logLevel, base: { command: name } });

@@ -16,3 +16,12 @@ test('db:migrate and seed refuse clearly while the server holds the embedded dat
 	// The server's database is untouched and still serves.
 	expect((await request.get('/readyz')).status()).toBe(200);
 });
+
+test('seed refuses a production database before connecting to it', () => {
+	const result = spawnSync(process.execPath, ['build/cli/seed.js'], {
+		env: { ...process.env, APP_ENV: 'production', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+		encoding: 'utf8'
+	});
+	expect(result.status).toBe(2);
+	expect(result.stderr).toContain('never written to a production database');
+});

@@ -2,6 +2,7 @@ import type { Db } from '../platform/db';
 import type { Accommodations, LicensePathway, StaffRole } from '../platform/schema';
 
 // Synthetic people only (Synthea-style): names, numbers (555-01xx) and addresses are invented.
+// Staff addresses are the demo accounts of the public contract (demo.anyvisit.test, never in production).
 type DemoStaff = {
 	email: string;
 	displayName: string;
@@ -31,7 +32,7 @@ export const DEMO_ORGANIZATION = { name: 'Riverbend Community Health', timeZone:
 
 export const DEMO_STAFF: DemoStaff[] = [
 	{
-		email: 'maya.okafor@riverbend.example',
+		email: 'maya.okafor@demo.anyvisit.test',
 		displayName: 'Dr. Maya Okafor',
 		roles: ['clinician'],
 		credential: 'MD',
@@ -46,7 +47,7 @@ export const DEMO_STAFF: DemoStaff[] = [
 		]
 	},
 	{
-		email: 'daniel.reyes@riverbend.example',
+		email: 'daniel.reyes@demo.anyvisit.test',
 		displayName: 'Dr. Daniel Reyes',
 		roles: ['clinician'],
 		credential: 'MD',
@@ -58,7 +59,7 @@ export const DEMO_STAFF: DemoStaff[] = [
 		]
 	},
 	{
-		email: 'samira.haddad@riverbend.example',
+		email: 'samira.haddad@demo.anyvisit.test',
 		displayName: 'Samira Haddad, PMHNP',
 		roles: ['clinician'],
 		credential: 'NP',
@@ -67,7 +68,7 @@ export const DEMO_STAFF: DemoStaff[] = [
 		licenses: [{ state: 'IL', credential: 'NP', number: '209.018734', pathway: 'state' }]
 	},
 	{
-		email: 'grace.thompson@riverbend.example',
+		email: 'nurse@demo.anyvisit.test',
 		displayName: 'Grace Thompson, RN',
 		roles: ['nurse'],
 		credential: 'RN',
@@ -77,21 +78,21 @@ export const DEMO_STAFF: DemoStaff[] = [
 		licenses: [{ state: 'TX', credential: 'RN', number: '884512', pathway: 'nlc' }]
 	},
 	{
-		email: 'luis.martinez@riverbend.example',
+		email: 'scheduler@demo.anyvisit.test',
 		displayName: 'Luis Martinez',
 		roles: ['scheduler'],
 		languages: ['en', 'es'],
 		timeZone: 'America/Chicago'
 	},
 	{
-		email: 'priya.natarajan@riverbend.example',
+		email: 'biller@demo.anyvisit.test',
 		displayName: 'Priya Natarajan',
 		roles: ['biller'],
 		languages: ['en'],
 		timeZone: 'America/Chicago'
 	},
 	{
-		email: 'jordan.lee@riverbend.example',
+		email: 'admin@demo.anyvisit.test',
 		displayName: 'Jordan Lee',
 		roles: ['admin'],
 		languages: ['en', 'ko'],
