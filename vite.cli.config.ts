@@ -16,6 +16,7 @@ export default defineConfig({
 			input: {
 				migrate: 'src/cli/migrate.ts',
 				seed: 'src/cli/seed.ts',
+				'audit-verify': 'src/cli/audit-verify.ts',
 				'bench-outbox': 'src/cli/bench-outbox.ts'
 			},
 			output: { format: 'es', entryFileNames: '[name].js' }

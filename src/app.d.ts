@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { AuditOrigin } from '$lib/server/platform/audit/audit';
 import type { Actor } from '$lib/server/platform/context';
 import type { Runtime } from '$lib/server/platform/runtime';
 
@@ -11,6 +12,8 @@ declare global {
 		}
 		interface Locals {
 			requestId: string;
+			/** Client address, user agent and request id, as the audit log records them. */
+			origin: AuditOrigin;
 			lang: string;
 			dir: 'ltr' | 'rtl';
 			t: TFunction;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { building } from '$app/environment';
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
 import { config } from '$lib/server/platform/config';
@@ -27,10 +27,23 @@ export const init: ServerInit = async () => {
 	});
 };
 
+function clientAddress(event: RequestEvent): string | null {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return null; // prerendering has no client
+	}
+}
+
 const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
 	event.locals.runtime = runtime;
 	event.locals.actor = { kind: 'anonymous' };
+	event.locals.origin = {
+		ip: clientAddress(event),
+		userAgent: event.request.headers.get('user-agent'),
+		requestId: event.locals.requestId
+	};
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
 	return response;

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { expect, test } from '@playwright/test';
 
 // The end-to-end server holds the embedded database in .tmp/e2e-data (playwright.config.ts).
@@ -24,4 +27,28 @@ test('seed refuses a production database before connecting to it', () => {
 	});
 	expect(result.status).toBe(2);
 	expect(result.stderr).toContain('never written to a production database');
+});
+
+test('audit:verify exits 0 on an intact chain and 1, naming the entry, after tampering', async () => {
+	const dataDir = '.tmp/e2e-audit-data';
+	fs.rmSync(dataDir, { recursive: true, force: true });
+	const run = (tool: string) =>
+		spawnSync(process.execPath, [tool], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+
+	expect(run('build/cli/seed.js').status).toBe(0);
+	const intact = run('build/cli/audit-verify.js');
+	expect(intact.status).toBe(0);
+	expect(intact.stdout).toMatch(/intact: \d+ entries/);
+
+	// Someone with direct access to the database files changes the third entry.
+	const db = await PGlite.create(path.join(dataDir, 'pgdata'));
+	await db.exec(`
+		alter table audit_log disable trigger user;
+		update audit_log set purpose = 'curiosity' where seq = 3;
+		alter table audit_log enable trigger user;`);
+	await db.close();
+
+	const broken = run('build/cli/audit-verify.js');
+	expect(broken.status).toBe(1);
+	expect(broken.stdout).toContain('broken at entry #3');
 });

@@ -3,6 +3,7 @@ import { fixedClock } from '../../src/lib/server/platform/clock';
 import type { Actor, ServiceContext } from '../../src/lib/server/platform/context';
 import type { Db } from '../../src/lib/server/platform/db';
 import { createLogger } from '../../src/lib/server/platform/logger';
+import { createAuditor } from '../../src/lib/server/platform/audit/audit';
 
 /** A logger whose lines tests can read. */
 export function captureLogger() {
@@ -22,6 +23,13 @@ export function captureLogger() {
 export function testContext(db: Db, options: { actor?: Actor; now?: string } = {}) {
 	const clock = fixedClock(options.now ?? '2026-11-29T15:00:00Z');
 	const { logger, lines } = captureLogger();
-	const ctx: ServiceContext = { db, clock, actor: options.actor ?? { kind: 'dev-operator' }, logger };
+	const actor = options.actor ?? { kind: 'dev-operator' };
+	const audit = createAuditor({
+		db,
+		actor,
+		origin: { ip: '203.0.113.7', userAgent: 'vitest', requestId: 'test-request' },
+		now: () => clock.now()
+	});
+	const ctx: ServiceContext = { db, clock, actor, audit, logger };
 	return { ctx, clock, logLines: lines };
 }

@@ -12,6 +12,8 @@ import { deadMessage, enqueueMessages, smsMessage } from '../factories';
 import { devSinkTransport } from '../../src/lib/server/platform/outbox/dev-sink';
 import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 
+const ORG_ID = '0b7a6c1e-2d3f-4a5b-8c9d-0e1f2a3b4c5d';
+
 describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	const database = useTestDatabase(kind);
 
@@ -97,14 +99,14 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 
 	test('staff other than admins may not retry; an admin may', async () => {
 		const { ctx: nurse, clock } = testContext(database().db, {
-			actor: { kind: 'staff', id: 's1', organizationId: 'o1', roles: ['nurse'] }
+			actor: { kind: 'staff', id: 's1', organizationId: ORG_ID, roles: ['nurse'] }
 		});
 		const dead = await deadMessage(database().db, clock.now());
 		await expect(retryDelivery(nurse, { id: dead.id, note: 'x' })).rejects.toMatchObject({
 			code: 'FORBIDDEN'
 		});
 		const { ctx: admin } = testContext(database().db, {
-			actor: { kind: 'staff', id: 's2', organizationId: 'o1', roles: ['admin'] }
+			actor: { kind: 'staff', id: 's2', organizationId: ORG_ID, roles: ['admin'] }
 		});
 		await expect(retryDelivery(admin, { id: dead.id, note: 'fixed' })).resolves.toMatchObject({
 			status: 'pending'
@@ -155,7 +157,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 
 	test('only the development operator sees the development outbox', async () => {
 		const { ctx } = testContext(database().db, {
-			actor: { kind: 'staff', id: 's', organizationId: 'o', roles: ['admin'] }
+			actor: { kind: 'staff', id: 's', organizationId: ORG_ID, roles: ['admin'] }
 		});
 		await expect(listDevOutbox(ctx, { limit: 10 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 	});

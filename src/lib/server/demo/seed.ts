@@ -1,3 +1,4 @@
+import { createAuditor } from '../platform/audit/audit';
 import type { Db } from '../platform/db';
 import type { Accommodations, LicensePathway, StaffRole } from '../platform/schema';
 
@@ -199,6 +200,12 @@ export async function seedDemoData(
 			.where('name', '=', DEMO_ORGANIZATION.name)
 			.executeTakeFirst();
 		if (existing) return { seeded: false, staff: 0, patients: 0 };
+		const audit = createAuditor({
+			db: tx,
+			actor: { kind: 'system' },
+			origin: { ip: null, userAgent: null, requestId: null },
+			now: () => now
+		});
 		const org = await tx
 			.insertInto('organizations')
 			.values({ name: DEMO_ORGANIZATION.name, time_zone: DEMO_ORGANIZATION.timeZone })
@@ -253,6 +260,10 @@ export async function seedDemoData(
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
+			await audit.record(
+				{ action: 'create', resourceType: 'patient', resourceId: patient.id, purpose: 'demo data' },
+				tx
+			);
 			if (p.caregiver) {
 				await tx
 					.insertInto('patient_contacts')

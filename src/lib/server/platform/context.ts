@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Auditor } from './audit/audit';
 import type { Clock } from './clock';
 import type { Db } from './db';
 
@@ -17,5 +18,6 @@ export type ServiceContext = {
 	db: Db;
 	clock: Clock;
 	actor: Actor;
+	audit: Auditor;
 	logger: Logger;
 };

@@ -116,7 +116,36 @@ export interface DevOutboxMessagesTable {
 	created_at: Timestamp;
 }
 
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditLogTable {
+	seq: ColumnType<string, number, never>;
+	occurred_at: ColumnType<Date, Date, never>;
+	actor_kind: string;
+	actor_id: string | null;
+	organization_id: string | null;
+	action: string;
+	resource_type: string;
+	resource_id: string | null;
+	outcome: AuditOutcome;
+	ip: string | null;
+	user_agent: string | null;
+	purpose: string | null;
+	request_id: string | null;
+	details: string;
+	prev_hash: string;
+	hash: string;
+}
+
+export interface AuditHeadTable {
+	singleton: ColumnType<boolean, boolean | undefined, never>;
+	seq: ColumnType<string, number, number>;
+	hash: string;
+}
+
 export interface Database {
+	audit_log: AuditLogTable;
+	audit_head: AuditHeadTable;
 	organizations: OrganizationsTable;
 	staff: StaffTable;
 	licenses: LicensesTable;

@@ -12,12 +12,14 @@ function runtimeIn(env: 'development' | 'production'): Runtime {
 
 describe('operator access', () => {
 	test('outside production the development operator acts', () => {
-		expect(operatorContext(runtimeIn('development'), 'req-1').actor).toEqual({ kind: 'dev-operator' });
+		expect(
+			operatorContext(runtimeIn('development'), { ip: null, userAgent: null, requestId: 'req-1' }).actor
+		).toEqual({ kind: 'dev-operator' });
 	});
 
 	test('in production the development tools are closed', () => {
-		expect(() => operatorContext(runtimeIn('production'), 'req-1')).toThrow(
-			expect.objectContaining({ code: 'FORBIDDEN', status: 403 })
-		);
+		expect(() =>
+			operatorContext(runtimeIn('production'), { ip: null, userAgent: null, requestId: 'req-1' })
+		).toThrow(expect.objectContaining({ code: 'FORBIDDEN', status: 403 }));
 	});
 });

@@ -1,3 +1,4 @@
+import { createAuditor, type AuditOrigin } from '../audit/audit';
 import { forbidden } from '../errors';
 import type { ServiceContext } from '../context';
 import type { Runtime } from '../runtime';
@@ -7,12 +8,14 @@ import type { Runtime } from '../runtime';
  * staff tools (failed deliveries, the development outbox) are open only outside production, to the
  * development operator, and closed in production.
  */
-export function operatorContext(runtime: Runtime, requestId: string): ServiceContext {
+export function operatorContext(runtime: Runtime, origin: AuditOrigin): ServiceContext {
 	if (runtime.config.env === 'production') throw forbidden();
+	const actor = { kind: 'dev-operator' } as const;
 	return {
 		db: runtime.db,
 		clock: runtime.clock,
-		actor: { kind: 'dev-operator' },
-		logger: runtime.logger.child({ requestId })
+		actor,
+		audit: createAuditor({ db: runtime.db, actor, origin, now: () => runtime.clock.now() }),
+		logger: runtime.logger.child({ requestId: origin.requestId })
 	};
 }

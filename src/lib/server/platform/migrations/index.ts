@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './0001_foundation';
+import * as auditLog from './0002_audit_log';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
  * the CLI bundle and the tests all carry the same set.
  */
 export const migrations: Record<string, Migration> = {
-	'0001_foundation': foundation
+	'0001_foundation': foundation,
+	'0002_audit_log': auditLog
 };

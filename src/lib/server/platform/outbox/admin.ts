@@ -35,11 +35,12 @@ function toView(row: OutboxRow): DeliveryView {
 }
 
 // Until staff sign-in (Foundation 2) only the development operator may manage deliveries;
-// afterwards admins of the organization may.
-function authorize(ctx: ServiceContext): void {
+// afterwards admins of the organization may. A refused attempt is audited.
+async function authorize(ctx: ServiceContext, action: string, resourceId?: string): Promise<void> {
 	const { actor } = ctx;
 	if (actor.kind === 'dev-operator') return;
 	if (actor.kind === 'staff' && actor.roles.includes('admin')) return;
+	await ctx.audit.record({ action, resourceType: 'outbox_message', resourceId, outcome: 'denied' });
 	throw forbidden();
 }
 
@@ -48,7 +49,7 @@ export async function listDeliveries(
 	ctx: ServiceContext,
 	query: { status: OutboxStatus; limit: number; offset: number }
 ): Promise<DeliveryView[]> {
-	authorize(ctx);
+	await authorize(ctx, 'outbox.list');
 	const rows = await listByStatus(ctx.db, query.status, query);
 	return rows.map(toView);
 }
@@ -58,7 +59,7 @@ export async function retryDelivery(
 	ctx: ServiceContext,
 	input: { id: string; note: string }
 ): Promise<DeliveryView> {
-	authorize(ctx);
+	await authorize(ctx, 'outbox.retry', input.id);
 	return ctx.db.transaction().execute(async (tx) => {
 		const now = ctx.clock.now();
 		const current = await findMessage(tx, input.id);
@@ -66,6 +67,10 @@ export async function retryDelivery(
 		if (!(await requeueDead(tx, input.id, now, input.note))) {
 			throw new AppError('CONFLICT', { reason: 'outbox_not_dead' });
 		}
+		await ctx.audit.record(
+			{ action: 'outbox.retry', resourceType: 'outbox_message', resourceId: input.id, purpose: 'operations' },
+			tx
+		);
 		ctx.logger.info({ outboxId: input.id, actor: ctx.actor.kind }, 'dead-lettered delivery queued again');
 		const updated = await findMessage(tx, input.id);
 		return toView(updated ?? current);
@@ -74,8 +79,18 @@ export async function retryDelivery(
 
 /** Every message the development outbox holds (SMS, email, calls that would have been sent). */
 export async function listDevOutbox(ctx: ServiceContext, options: { limit: number }) {
-	if (ctx.actor.kind !== 'dev-operator') throw forbidden();
+	if (ctx.actor.kind !== 'dev-operator') {
+		await ctx.audit.record({ action: 'read', resourceType: 'dev_outbox', outcome: 'denied' });
+		throw forbidden();
+	}
 	const rows = await listDevMessages(ctx.db, options);
+	// Messages carry phone numbers, addresses and texts to patients: reading them is a PHI read.
+	await ctx.audit.record({
+		action: 'read',
+		resourceType: 'dev_outbox',
+		purpose: 'development',
+		details: { count: rows.length }
+	});
 	return rows.map((row) => ({
 		id: row.id,
 		outboxId: row.outbox_id,

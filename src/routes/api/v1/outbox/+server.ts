@@ -26,6 +26,6 @@ const Query = v.strictObject({
 
 export const GET: RequestHandler = api(async ({ locals, url }) => {
 	const query = parseInput(Query, Object.fromEntries(url.searchParams));
-	const ctx = operatorContext(requireRuntime(locals), locals.requestId);
+	const ctx = operatorContext(requireRuntime(locals), locals.origin);
 	return json({ deliveries: await listDeliveries(ctx, query) });
 });
