@@ -17,6 +17,7 @@ export default defineConfig({
 				migrate: 'src/cli/migrate.ts',
 				seed: 'src/cli/seed.ts',
 				'audit-verify': 'src/cli/audit-verify.ts',
+				'keys-rotate': 'src/cli/keys-rotate.ts',
 				'bench-outbox': 'src/cli/bench-outbox.ts'
 			},
 			output: { format: 'es', entryFileNames: '[name].js' }

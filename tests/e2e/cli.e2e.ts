@@ -22,7 +22,13 @@ test('db:migrate and seed refuse clearly while the server holds the embedded dat
 
 test('seed refuses a production database before connecting to it', () => {
 	const result = spawnSync(process.execPath, ['build/cli/seed.js'], {
-		env: { ...process.env, APP_ENV: 'production', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+		env: {
+			...process.env,
+			APP_ENV: 'production',
+			DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+			KEK: Buffer.alloc(32, 1).toString('base64'),
+			BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64')
+		},
 		encoding: 'utf8'
 	});
 	expect(result.status).toBe(2);
@@ -51,4 +57,19 @@ test('audit:verify exits 0 on an intact chain and 1, naming the entry, after tam
 	const broken = run('build/cli/audit-verify.js');
 	expect(broken.status).toBe(1);
 	expect(broken.stdout).toContain('broken at entry #3');
+});
+
+test('keys:rotate re-wraps the data keys of an embedded database', () => {
+	const dataDir = '.tmp/e2e-rotate-data';
+	fs.rmSync(dataDir, { recursive: true, force: true });
+	const run = (tool: string) =>
+		spawnSync(process.execPath, [tool], { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+	expect(run('build/cli/seed.js').status).toBe(0);
+	const oldKey = fs.readFileSync(path.join(dataDir, 'keys', 'kek.key'), 'utf8');
+	const rotated = run('build/cli/keys-rotate.js');
+	expect(rotated.status).toBe(0);
+	expect(rotated.stdout).toMatch(/Re-wrapped \d+ data key\(s\)/);
+	expect(fs.readFileSync(path.join(dataDir, 'keys', 'kek.key'), 'utf8')).not.toBe(oldKey);
+	expect(fs.readFileSync(path.join(dataDir, 'keys', 'kek.key.previous'), 'utf8')).toBe(oldKey);
+	expect(run('build/cli/audit-verify.js').status).toBe(0);
 });

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { fixedClock } from '../../src/lib/server/platform/clock';
 import type { Actor, ServiceContext } from '../../src/lib/server/platform/context';
 import type { Db } from '../../src/lib/server/platform/db';
 import { createLogger } from '../../src/lib/server/platform/logger';
 import { createAuditor } from '../../src/lib/server/platform/audit/audit';
+import { createKeyring } from '../../src/lib/server/platform/crypto/keyring';
+import { createPhiCipher } from '../../src/lib/server/platform/crypto/phi';
 
 /** A logger whose lines tests can read. */
 export function captureLogger() {
@@ -32,4 +35,9 @@ export function testContext(db: Db, options: { actor?: Actor; now?: string } = {
 	});
 	const ctx: ServiceContext = { db, clock, actor, audit, logger };
 	return { ctx, clock, logLines: lines };
+}
+
+/** A PHI cipher over fresh random keys (nothing written to disk). */
+export function testPhiCipher() {
+	return createPhiCipher(createKeyring([randomBytes(32)], randomBytes(32)));
 }

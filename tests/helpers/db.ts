@@ -54,7 +54,7 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Tes
 
 /** Empties every application table between tests (keeps the migrations table). */
 export async function truncateAll(db: Db): Promise<void> {
-	await sql`truncate table dev_outbox_messages, outbox, patient_contacts, patients, licenses, staff, organizations restart identity cascade`.execute(
+	await sql`truncate table dev_outbox_messages, outbox, patient_contacts, patients, data_keys, licenses, staff, organizations restart identity cascade`.execute(
 		db
 	);
 }

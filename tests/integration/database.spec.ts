@@ -4,8 +4,17 @@ import { DEMO_PATIENTS, DEMO_STAFF, isDatabaseEmpty, seedDemoData } from '../../
 import { migrateToLatest, pendingMigrations } from '../../src/lib/server/platform/migrate';
 import { checkReadiness } from '../../src/lib/server/platform/readiness';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
+import { testPhiCipher } from '../helpers/context';
+import {
+	findPatientIdsByEmail,
+	findPatientIdsByPhone,
+	insertPatient,
+	listContacts,
+	readPatient
+} from '../../src/lib/server/patients/repository';
 
 describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
+	const phi = testPhiCipher();
 	const database = useTestDatabase(kind, { keep: true });
 
 	test('every migration is applied, a second run applies nothing, and the database is ready', async () => {
@@ -36,25 +45,29 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 				})
 				.execute()
 		).rejects.toThrow();
+		// A patient needs a phone or an email; the cipher's columns enforce it too.
+		const phi = testPhiCipher();
 		await expect(
 			database()
-				.db.insertInto('patients')
-				.values({
-					organization_id: org.id,
-					given_name: 'No',
-					family_name: 'Contact',
-					birth_date: '1990-01-01',
-					phone: null,
-					phone_kind: null,
-					email: null,
-					preferred_language: 'en',
-					contact_channel: 'sms',
-					home_state: 'TX',
-					time_zone: 'America/Chicago',
-					accommodations: '{}'
-				})
-				.execute()
+				.db.transaction()
+				.execute((tx) =>
+					insertPatient(tx, phi, {
+						organizationId: org.id,
+						givenName: 'No',
+						familyName: 'Contact',
+						birthDate: '1990-01-01',
+						phone: null,
+						phoneKind: null,
+						email: null,
+						preferredLanguage: 'en',
+						contactChannel: 'sms',
+						homeState: 'TX',
+						timeZone: 'America/Chicago',
+						accommodations: {}
+					})
+				)
 		).rejects.toThrow();
+		expect(await database().db.selectFrom('data_keys').select('id').execute()).toEqual([]);
 		const count = await sql<{
 			n: string;
 		}>`select count(*) as n from staff where organization_id = ${org.id}`.execute(database().db);
@@ -64,7 +77,7 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 	test('demo data: one organization, staff in every role, an IMLC licensee, and our patients', async () => {
 		await database().db.deleteFrom('organizations').where('name', '=', 'Constraint Clinic').execute();
 		expect(await isDatabaseEmpty(database().db)).toBe(true);
-		const result = await seedDemoData(database().db, new Date('2026-11-29T12:00:00Z'));
+		const result = await seedDemoData(database().db, phi, new Date('2026-11-29T12:00:00Z'));
 		expect(result).toEqual({ seeded: true, staff: DEMO_STAFF.length, patients: DEMO_PATIENTS.length });
 		expect(await isDatabaseEmpty(database().db)).toBe(false);
 
@@ -86,21 +99,33 @@ describe.each(DATABASE_KINDS)('schema and demo data on %s', (kind) => {
 		// A calendar day stays a calendar day (no time-zone shift).
 		expect(licences[0]!.expires_on).toBe('2036-11-29');
 
-		const patients = await database().db.selectFrom('patients').selectAll().execute();
-		const languages = patients.map((p) => p.preferred_language);
-		expect(languages).toEqual(expect.arrayContaining(['es', 'ar']));
-		expect(patients.some((p) => p.phone_kind === 'landline' && p.contact_channel === 'voice')).toBe(true);
-		expect(patients.some((p) => p.accommodations.aslInterpreter && p.accommodations.captions)).toBe(true);
-		const caregivers = await database().db.selectFrom('patient_contacts').selectAll().execute();
-		expect(caregivers).toEqual([
-			expect.objectContaining({ relationship: 'daughter', may_join_visits: true })
+		const ids = await database().db.selectFrom('patients').select('id').execute();
+		const patients = await Promise.all(ids.map(({ id }) => readPatient(database().db, phi, id)));
+		expect(patients.map((p) => p!.preferredLanguage)).toEqual(expect.arrayContaining(['es', 'ar']));
+		expect(patients.some((p) => p!.phoneKind === 'landline' && p!.contactChannel === 'voice')).toBe(true);
+		expect(patients.some((p) => p!.accommodations.aslInterpreter && p!.accommodations.captions)).toBe(true);
+		const rosa = patients.find((p) => p!.givenName === 'Rosa');
+		expect(rosa).toMatchObject({ familyName: 'Hernández', birthDate: '1979-04-12', phone: '+15125550101' });
+		const tuan = patients.find((p) => p!.givenName === 'Tuan')!;
+		expect(await listContacts(database().db, phi, tuan.id)).toEqual([
+			expect.objectContaining({ displayName: 'Linh Nguyen', relationship: 'daughter', mayJoinVisits: true })
 		]);
-		expect(patients.find((p) => p.given_name === 'Rosa')?.birth_date).toBe('1979-04-12');
+		// Found by phone through the blind index, in any formatting.
+		expect(
+			await findPatientIdsByPhone(database().db, phi, rosa!.organizationId, '+1 (512) 555-0101')
+		).toEqual([rosa!.id]);
+		expect(
+			await findPatientIdsByEmail(database().db, phi, rosa!.organizationId, ' Layla.Hassan@Example.org')
+		).toHaveLength(1);
 	});
 
 	test('seeding twice writes nothing the second time', async () => {
 		const before = await database().db.selectFrom('patients').select('id').execute();
-		expect(await seedDemoData(database().db, new Date())).toEqual({ seeded: false, staff: 0, patients: 0 });
+		expect(await seedDemoData(database().db, phi, new Date())).toEqual({
+			seeded: false,
+			staff: 0,
+			patients: 0
+		});
 		expect(await database().db.selectFrom('patients').select('id').execute()).toHaveLength(before.length);
 	});
 });

@@ -1,4 +1,6 @@
+import { insertContact, insertPatient } from '../patients/repository';
 import { createAuditor } from '../platform/audit/audit';
+import type { PhiCipher } from '../platform/crypto/phi';
 import type { Db } from '../platform/db';
 import type { Accommodations, LicensePathway, StaffRole } from '../platform/schema';
 
@@ -191,6 +193,7 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 /** Writes the demo organization, staff, licences and patients in one transaction; skips if present. */
 export async function seedDemoData(
 	db: Db,
+	phi: PhiCipher,
 	now: Date
 ): Promise<{ seeded: boolean; staff: number; patients: number }> {
 	return db.transaction().execute(async (tx) => {
@@ -242,41 +245,34 @@ export async function seedDemoData(
 			}
 		}
 		for (const p of DEMO_PATIENTS) {
-			const patient = await tx
-				.insertInto('patients')
-				.values({
-					organization_id: org.id,
-					given_name: p.givenName,
-					family_name: p.familyName,
-					birth_date: p.birthDate,
-					phone: p.phone,
-					phone_kind: p.phoneKind,
-					email: p.email,
-					preferred_language: p.language,
-					contact_channel: p.contactChannel,
-					home_state: p.homeState,
-					time_zone: p.timeZone,
-					accommodations: JSON.stringify(p.accommodations)
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
+			const patientId = await insertPatient(tx, phi, {
+				organizationId: org.id,
+				givenName: p.givenName,
+				familyName: p.familyName,
+				birthDate: p.birthDate,
+				phone: p.phone,
+				phoneKind: p.phoneKind,
+				email: p.email,
+				preferredLanguage: p.language,
+				contactChannel: p.contactChannel,
+				homeState: p.homeState,
+				timeZone: p.timeZone,
+				accommodations: p.accommodations
+			});
 			await audit.record(
-				{ action: 'create', resourceType: 'patient', resourceId: patient.id, purpose: 'demo data' },
+				{ action: 'create', resourceType: 'patient', resourceId: patientId, purpose: 'demo data' },
 				tx
 			);
 			if (p.caregiver) {
-				await tx
-					.insertInto('patient_contacts')
-					.values({
-						patient_id: patient.id,
-						display_name: p.caregiver.displayName,
-						relationship: p.caregiver.relationship,
-						phone: p.caregiver.phone,
-						email: null,
-						preferred_language: p.caregiver.language,
-						may_join_visits: true
-					})
-					.execute();
+				await insertContact(tx, phi, {
+					patientId,
+					displayName: p.caregiver.displayName,
+					relationship: p.caregiver.relationship,
+					phone: p.caregiver.phone,
+					email: null,
+					preferredLanguage: p.caregiver.language,
+					mayJoinVisits: true
+				});
 			}
 		}
 		return { seeded: true, staff: DEMO_STAFF.length, patients: DEMO_PATIENTS.length };

@@ -44,8 +44,23 @@ describe('configuration', () => {
 		expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
 	});
 
-	test('production requires PostgreSQL', () => {
+	const KEY = Buffer.alloc(32, 7).toString('base64');
+
+	test('production requires PostgreSQL and keys from the environment', () => {
 		expect(() => loadConfig({ APP_ENV: 'production' })).toThrow('DATABASE_URL is required');
-		expect(loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://h/db' }).env).toBe('production');
+		expect(() => loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://h/db' })).toThrow(
+			'KEK and BLIND_INDEX_KEY are required'
+		);
+		const config = loadConfig({
+			APP_ENV: 'production',
+			DATABASE_URL: 'postgres://h/db',
+			KEK: KEY,
+			BLIND_INDEX_KEY: KEY
+		});
+		expect(config).toMatchObject({ env: 'production', keys: { kek: KEY, indexKey: KEY } });
+	});
+
+	test('keys must be base64', () => {
+		expect(() => loadConfig({ KEK: 'not base64!' })).toThrow('KEK');
 	});
 });

@@ -23,7 +23,10 @@ const EnvSchema = v.object({
 	OUTBOX_POLL_MS: positiveInt('1000'),
 	OUTBOX_BATCH_SIZE: positiveInt('20'),
 	OUTBOX_MAX_ATTEMPTS: positiveInt('8'),
-	SEED_DEMO_DATA: v.optional(v.picklist(['auto', 'never']), 'auto')
+	SEED_DEMO_DATA: v.optional(v.picklist(['auto', 'never']), 'auto'),
+	KEK: v.optional(v.pipe(v.string(), v.base64())),
+	KEK_PREVIOUS: v.optional(v.pipe(v.string(), v.base64())),
+	BLIND_INDEX_KEY: v.optional(v.pipe(v.string(), v.base64()))
 });
 
 export type Config = {
@@ -37,6 +40,7 @@ export type Config = {
 	metricsToken: string | undefined;
 	outbox: { pollMs: number; batchSize: number; maxAttempts: number };
 	seedDemoData: boolean;
+	keys: { kek: string | undefined; kekPrevious: string | undefined; indexKey: string | undefined };
 };
 
 /** Parses and validates the environment once; a bad value stops the process with a clear message. */
@@ -52,6 +56,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	if (e.APP_ENV === 'production' && !e.DATABASE_URL) {
 		throw new Error('Invalid configuration: DATABASE_URL is required when APP_ENV=production');
 	}
+	if (e.APP_ENV === 'production' && (!e.KEK || !e.BLIND_INDEX_KEY)) {
+		// Key files beside the data are the embedded default only; production keys come from a secret store.
+		throw new Error('Invalid configuration: KEK and BLIND_INDEX_KEY are required when APP_ENV=production');
+	}
 	return {
 		env: e.APP_ENV,
 		port: e.PORT,
@@ -62,7 +70,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		logLevel: e.LOG_LEVEL,
 		metricsToken: e.METRICS_TOKEN,
 		outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
-		seedDemoData: e.SEED_DEMO_DATA === 'auto'
+		seedDemoData: e.SEED_DEMO_DATA === 'auto',
+		keys: { kek: e.KEK, kekPrevious: e.KEK_PREVIOUS, indexKey: e.BLIND_INDEX_KEY }
 	};
 }
 

@@ -3,6 +3,8 @@ import { seedDemoData, isDatabaseEmpty } from '../demo/seed';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase, type Db, type DatabaseHandle } from './db';
+import { createPhiCipher, type PhiCipher } from './crypto/phi';
+import { loadKeyring } from './crypto/keyring';
 import { acquireEmbeddedLock } from './lock';
 import { createLogger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -18,6 +20,7 @@ export type Runtime = {
 	clock: Clock;
 	logger: Logger;
 	metrics: Metrics;
+	phi: PhiCipher;
 	outbox: OutboxWorker;
 	close(): Promise<void>;
 };
@@ -40,12 +43,14 @@ export async function startRuntime(
 	const clock = options.clock ?? systemClock;
 	const lock = config.databaseUrl ? undefined : acquireEmbeddedLock(config.dataDir);
 	let handle: DatabaseHandle | undefined;
+	let phi: PhiCipher;
 	try {
+		phi = createPhiCipher(loadKeyring({ ...config.keys, dataDir: config.dataDir }));
 		handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 		const applied = await migrateToLatest(handle.db);
 		if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 		if (handle.kind === 'pglite' && config.seedDemoData && (await isDatabaseEmpty(handle.db))) {
-			const result = await seedDemoData(handle.db, clock.now());
+			const result = await seedDemoData(handle.db, phi, clock.now());
 			logger.info({ staff: result.staff, patients: result.patients }, 'demo data seeded');
 		}
 	} catch (error) {
@@ -73,6 +78,7 @@ export async function startRuntime(
 		clock,
 		logger,
 		metrics,
+		phi,
 		outbox,
 		async close() {
 			await outbox.stop();

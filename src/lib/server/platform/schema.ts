@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -58,30 +58,42 @@ export interface LicensesTable {
 	created_at: CreatedAt;
 }
 
-export interface PatientsTable {
+export interface DataKeysTable {
 	id: Generated<string>;
+	kek_id: string;
+	wrapped_key: string;
+	created_at: CreatedAt;
+}
+
+/** PHI columns end in _enc (sealed, see platform/crypto) or _hmac (blind index). */
+export interface PatientsTable {
+	id: ColumnType<string, string | undefined, never>;
 	organization_id: string;
-	given_name: string;
-	family_name: string;
-	birth_date: Day;
-	phone: string | null;
+	data_key_id: string;
+	given_name_enc: string;
+	family_name_enc: string;
+	birth_date_enc: string;
+	phone_enc: string | null;
+	phone_hmac: string | null;
 	phone_kind: 'mobile' | 'landline' | null;
-	email: string | null;
+	email_enc: string | null;
+	email_hmac: string | null;
+	accommodations_enc: string;
 	preferred_language: string;
 	contact_channel: 'sms' | 'email' | 'voice';
 	home_state: string;
 	time_zone: string;
-	accommodations: Json<Accommodations>;
 	created_at: CreatedAt;
 }
 
 export interface PatientContactsTable {
-	id: Generated<string>;
+	id: ColumnType<string, string | undefined, never>;
 	patient_id: string;
-	display_name: string;
+	data_key_id: string;
+	display_name_enc: string;
 	relationship: string;
-	phone: string | null;
-	email: string | null;
+	phone_enc: string | null;
+	email_enc: string | null;
 	preferred_language: string;
 	may_join_visits: boolean;
 	created_at: CreatedAt;
@@ -149,6 +161,7 @@ export interface Database {
 	organizations: OrganizationsTable;
 	staff: StaffTable;
 	licenses: LicensesTable;
+	data_keys: DataKeysTable;
 	patients: PatientsTable;
 	patient_contacts: PatientContactsTable;
 	outbox: OutboxTable;
@@ -156,4 +169,3 @@ export interface Database {
 }
 
 export type OutboxRow = Selectable<OutboxTable>;
-export type NewPatient = Insertable<PatientsTable>;

@@ -6,7 +6,13 @@ import type { Runtime } from '../runtime';
 import { operatorContext } from './access';
 
 function runtimeIn(env: 'development' | 'production'): Runtime {
-	const config = loadConfig({ APP_ENV: env, DATABASE_URL: 'postgres://h/db' });
+	const key = Buffer.alloc(32, 1).toString('base64');
+	const config = loadConfig({
+		APP_ENV: env,
+		DATABASE_URL: 'postgres://h/db',
+		KEK: key,
+		BLIND_INDEX_KEY: key
+	});
 	return { config, clock: systemClock, logger: createLogger({ level: 'silent' }) } as Runtime;
 }
 

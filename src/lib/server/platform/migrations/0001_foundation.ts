@@ -44,33 +44,51 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 			unique (staff_id, state, credential, pathway)
 		)`.execute(db);
 
+	// PHI is stored sealed with a per-record data key (see platform/crypto); *_hmac columns are keyed
+	// blind indexes for lookups by phone or email, never plaintext.
+	await sql`
+		create table data_keys (
+			id uuid primary key default gen_random_uuid(),
+			kek_id text not null,
+			wrapped_key text not null,
+			created_at timestamptz not null default now()
+		)`.execute(db);
+	await sql`create index data_keys_kek on data_keys (kek_id)`.execute(db);
+
 	await sql`
 		create table patients (
 			id uuid primary key default gen_random_uuid(),
 			organization_id uuid not null references organizations (id),
-			given_name text not null,
-			family_name text not null,
-			birth_date date not null,
-			phone text,
+			data_key_id uuid not null references data_keys (id),
+			given_name_enc text not null,
+			family_name_enc text not null,
+			birth_date_enc text not null,
+			phone_enc text,
+			phone_hmac text,
 			phone_kind text check (phone_kind in ('mobile', 'landline')),
-			email text,
+			email_enc text,
+			email_hmac text,
+			accommodations_enc text not null,
 			preferred_language text not null,
 			contact_channel text not null check (contact_channel in ('sms', 'email', 'voice')),
 			home_state char(2) not null check (home_state ~ '^[A-Z]{2}$'),
 			time_zone text not null,
-			accommodations jsonb not null default '{}',
 			created_at timestamptz not null default now(),
-			check (phone is not null or email is not null)
+			check (phone_enc is not null or email_enc is not null),
+			check ((phone_enc is null) = (phone_hmac is null) and (email_enc is null) = (email_hmac is null))
 		)`.execute(db);
+	await sql`create index patients_phone_hmac on patients (organization_id, phone_hmac)`.execute(db);
+	await sql`create index patients_email_hmac on patients (organization_id, email_hmac)`.execute(db);
 
 	await sql`
 		create table patient_contacts (
 			id uuid primary key default gen_random_uuid(),
 			patient_id uuid not null references patients (id) on delete cascade,
-			display_name text not null,
+			data_key_id uuid not null references data_keys (id),
+			display_name_enc text not null,
 			relationship text not null,
-			phone text,
-			email text,
+			phone_enc text,
+			email_enc text,
 			preferred_language text not null,
 			may_join_visits boolean not null default false,
 			created_at timestamptz not null default now()
@@ -119,6 +137,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 		'outbox',
 		'patient_contacts',
 		'patients',
+		'data_keys',
 		'licenses',
 		'staff',
 		'organizations'
