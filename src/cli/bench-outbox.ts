@@ -1,4 +1,7 @@
 import { fixedClock } from '$lib/server/platform/clock';
+import { randomBytes } from 'node:crypto';
+import { createKeyring } from '$lib/server/platform/crypto/keyring';
+import { createPhiCipher } from '$lib/server/platform/crypto/phi';
 import { openDatabase } from '$lib/server/platform/db';
 import { createLogger } from '$lib/server/platform/logger';
 import { migrateToLatest } from '$lib/server/platform/migrate';
@@ -19,13 +22,16 @@ async function measure(kind: 'pglite' | 'postgres') {
 		await migrateToLatest(handle.db);
 		await handle.db.deleteFrom('dev_outbox_messages').execute();
 		await handle.db.deleteFrom('outbox').execute();
+		await handle.db.deleteFrom('data_keys').execute();
 		const clock = fixedClock(new Date());
+		const phi = createPhiCipher(createKeyring([randomBytes(32)], randomBytes(32)));
 		const run = `bench-${Date.now()}`;
 		const enqueueStart = performance.now();
 		await handle.db.transaction().execute(async (tx) => {
 			for (let i = 0; i < COUNT; i++) {
 				await enqueue(
 					tx,
+					phi,
 					{
 						channel: 'sms',
 						idempotencyKey: `${run}:${i}`,
@@ -43,8 +49,9 @@ async function measure(kind: 'pglite' | 'postgres') {
 		const worker = createOutboxWorker({
 			db: handle.db,
 			clock,
+			phi,
 			logger: createLogger({ level: 'silent' }),
-			transports: [devSinkTransport('sms', handle.db, clock)],
+			transports: [devSinkTransport('sms', handle.db, clock, phi)],
 			batchSize: 50,
 			pollMs: 1000
 		});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/lib/server/platform/db';
 import { enqueue, type OutboxMessage } from '../../src/lib/server/platform/outbox/outbox';
 import type { OutboxRow } from '../../src/lib/server/platform/schema';
+import type { PhiCipher } from '../../src/lib/server/platform/crypto/phi';
 
 // Builders for test data: synthetic people only, with overrides for what a test cares about.
 
@@ -37,13 +38,14 @@ export function emailMessage(overrides: Partial<OutboxMessage> = {}): OutboxMess
 /** Enqueues messages in one transaction. */
 export async function enqueueMessages(
 	db: Db,
+	phi: PhiCipher,
 	messages: OutboxMessage[],
 	options: { now: Date; maxAttempts?: number }
 ): Promise<OutboxRow[]> {
 	return db.transaction().execute(async (tx) => {
 		const rows: OutboxRow[] = [];
 		for (const m of messages)
-			rows.push(await enqueue(tx, m, { now: options.now, maxAttempts: options.maxAttempts ?? 3 }));
+			rows.push(await enqueue(tx, phi, m, { now: options.now, maxAttempts: options.maxAttempts ?? 3 }));
 		return rows;
 	});
 }
@@ -51,10 +53,11 @@ export async function enqueueMessages(
 /** A dead-lettered message (its delivery failed for good). */
 export async function deadMessage(
 	db: Db,
+	phi: PhiCipher,
 	now: Date,
 	error = 'Twilio 21211: invalid To number'
 ): Promise<OutboxRow> {
-	const [row] = await enqueueMessages(db, [smsMessage()], { now });
+	const [row] = await enqueueMessages(db, phi, [smsMessage()], { now });
 	return db
 		.updateTable('outbox')
 		.set({ status: 'dead', attempts: 3, last_error: error, updated_at: now })

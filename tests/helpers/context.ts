@@ -6,7 +6,7 @@ import type { Db } from '../../src/lib/server/platform/db';
 import { createLogger } from '../../src/lib/server/platform/logger';
 import { createAuditor } from '../../src/lib/server/platform/audit/audit';
 import { createKeyring } from '../../src/lib/server/platform/crypto/keyring';
-import { createPhiCipher } from '../../src/lib/server/platform/crypto/phi';
+import { createPhiCipher, type PhiCipher } from '../../src/lib/server/platform/crypto/phi';
 
 /** A logger whose lines tests can read. */
 export function captureLogger() {
@@ -23,7 +23,7 @@ export function captureLogger() {
 }
 
 /** A service context on a real database with a fixed clock. */
-export function testContext(db: Db, options: { actor?: Actor; now?: string } = {}) {
+export function testContext(db: Db, options: { actor?: Actor; now?: string; phi?: PhiCipher } = {}) {
 	const clock = fixedClock(options.now ?? '2026-11-29T15:00:00Z');
 	const { logger, lines } = captureLogger();
 	const actor = options.actor ?? { kind: 'dev-operator' };
@@ -33,7 +33,7 @@ export function testContext(db: Db, options: { actor?: Actor; now?: string } = {
 		origin: { ip: '203.0.113.7', userAgent: 'vitest', requestId: 'test-request' },
 		now: () => clock.now()
 	});
-	const ctx: ServiceContext = { db, clock, actor, audit, logger };
+	const ctx: ServiceContext = { db, clock, actor, audit, phi: options.phi ?? testPhiCipher(), logger };
 	return { ctx, clock, logLines: lines };
 }
 

@@ -136,7 +136,7 @@ describe.each(DATABASE_KINDS)('audit log on %s', (kind) => {
 		await withDatabase(kind, async ({ db }) => {
 			const { ctx: operator, clock } = testContext(db);
 			await listDevOutbox(operator, { limit: 10 });
-			const dead = await deadMessage(db, clock.now());
+			const dead = await deadMessage(db, operator.phi, clock.now());
 			const { ctx: nurse } = testContext(db, {
 				actor: { kind: 'staff', id: 'nurse-1', organizationId: ORG, roles: ['nurse'] }
 			});

@@ -19,8 +19,8 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 
 	test('lists dead-lettered deliveries without their payloads', async () => {
 		const { ctx, clock } = testContext(database().db);
-		const dead = await deadMessage(database().db, clock.now());
-		await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
+		const dead = await deadMessage(database().db, ctx.phi, clock.now());
+		await enqueueMessages(database().db, ctx.phi, [smsMessage()], { now: clock.now() });
 		const list = await listDeliveries(ctx, { status: 'dead', limit: 50, offset: 0 });
 		expect(list).toEqual([
 			expect.objectContaining({
@@ -35,7 +35,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 
 	test('retry puts a dead delivery back in the queue with fresh attempts and the note', async () => {
 		const { ctx, clock } = testContext(database().db);
-		const dead = await deadMessage(database().db, clock.now());
+		const dead = await deadMessage(database().db, ctx.phi, clock.now());
 		clock.advance(60_000);
 		const view = await retryDelivery(ctx, { id: dead.id, note: 'Patient corrected the number' });
 		expect(view).toMatchObject({ status: 'pending', attempts: 0, retryNote: 'Patient corrected the number' });
@@ -49,7 +49,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 
 	test('retrying an unknown delivery is NOT_FOUND and writes nothing', async () => {
 		const { ctx, clock } = testContext(database().db);
-		const dead = await deadMessage(database().db, clock.now());
+		const dead = await deadMessage(database().db, ctx.phi, clock.now());
 		await expect(
 			retryDelivery(ctx, { id: '6f1e2f4a-0000-4000-8000-000000000000', note: 'x' })
 		).rejects.toMatchObject({
@@ -65,7 +65,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 
 	test('retrying a delivery that is not dead is a CONFLICT and changes nothing', async () => {
 		const { ctx, clock } = testContext(database().db);
-		const [pending] = await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
+		const [pending] = await enqueueMessages(database().db, ctx.phi, [smsMessage()], { now: clock.now() });
 		await expect(retryDelivery(ctx, { id: pending!.id, note: 'again' })).rejects.toMatchObject({
 			code: 'CONFLICT'
 		});
@@ -81,7 +81,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		'an actor of kind $kind may not list or retry deliveries',
 		async (actor) => {
 			const { ctx, clock } = testContext(database().db, { actor });
-			const dead = await deadMessage(database().db, clock.now());
+			const dead = await deadMessage(database().db, ctx.phi, clock.now());
 			await expect(listDeliveries(ctx, { status: 'dead', limit: 10, offset: 0 })).rejects.toBeInstanceOf(
 				AppError
 			);
@@ -101,7 +101,7 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		const { ctx: nurse, clock } = testContext(database().db, {
 			actor: { kind: 'staff', id: 's1', organizationId: ORG_ID, roles: ['nurse'] }
 		});
-		const dead = await deadMessage(database().db, clock.now());
+		const dead = await deadMessage(database().db, nurse.phi, clock.now());
 		await expect(retryDelivery(nurse, { id: dead.id, note: 'x' })).rejects.toMatchObject({
 			code: 'FORBIDDEN'
 		});
@@ -133,10 +133,11 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		const worker = createOutboxWorker({
 			db: database().db,
 			clock,
+			phi: ctx.phi,
 			logger: ctx.logger,
 			transports: [
-				devSinkTransport('sms', database().db, clock),
-				devSinkTransport('email', database().db, clock)
+				devSinkTransport('sms', database().db, clock, ctx.phi),
+				devSinkTransport('email', database().db, clock, ctx.phi)
 			],
 			batchSize: 10,
 			pollMs: 10

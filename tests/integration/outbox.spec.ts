@@ -2,19 +2,29 @@ import { describe, expect, test } from 'vitest';
 import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 import { devSinkTransport } from '../../src/lib/server/platform/outbox/dev-sink';
 import { enqueue } from '../../src/lib/server/platform/outbox/outbox';
-import { PermanentDeliveryError, type Transport } from '../../src/lib/server/platform/outbox/transport';
-import { claimDue, countByStatus } from '../../src/lib/server/platform/outbox/repository';
-import type { OutboxRow } from '../../src/lib/server/platform/schema';
+import {
+	PermanentDeliveryError,
+	type DeliverableMessage,
+	type Transport
+} from '../../src/lib/server/platform/outbox/transport';
+import {
+	claimDue,
+	countByStatus,
+	listDevMessages,
+	openPayload
+} from '../../src/lib/server/platform/outbox/repository';
 import { fixedClock } from '../../src/lib/server/platform/clock';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
-import { captureLogger } from '../helpers/context';
+import { captureLogger, testPhiCipher } from '../helpers/context';
 import { createOrganization, emailMessage, enqueueMessages, smsMessage } from '../factories';
 
 const NOW = '2026-11-29T15:00:00.000Z';
 
 /** A transport that fails as told, and records what it was asked to deliver. */
-function scriptedTransport(script: ('ok' | 'transient' | 'permanent')[]): Transport & { calls: OutboxRow[] } {
-	const calls: OutboxRow[] = [];
+function scriptedTransport(
+	script: ('ok' | 'transient' | 'permanent')[]
+): Transport & { calls: DeliverableMessage[] } {
+	const calls: DeliverableMessage[] = [];
 	return {
 		channel: 'sms',
 		calls,
@@ -31,6 +41,7 @@ function scriptedTransport(script: ('ok' | 'transient' | 'permanent')[]): Transp
 
 describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 	const database = useTestDatabase(kind);
+	const phi = testPhiCipher();
 
 	function worker(
 		transports: Transport[],
@@ -40,6 +51,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		return createOutboxWorker({
 			db: database().db,
 			clock,
+			phi,
 			logger: captureLogger().logger,
 			transports,
 			batchSize: 10,
@@ -58,7 +70,10 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 					.set({ name: 'Renamed Clinic' })
 					.where('id', '=', org.id)
 					.execute();
-				await enqueue(tx, smsMessage({ organizationId: org.id }), { now: new Date(NOW), maxAttempts: 3 });
+				await enqueue(tx, phi, smsMessage({ organizationId: org.id }), {
+					now: new Date(NOW),
+					maxAttempts: 3
+				});
 			});
 		const rows = await database().db.selectFrom('outbox').selectAll().execute();
 		expect(rows).toHaveLength(1);
@@ -76,7 +91,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 						.set({ name: 'Renamed Clinic' })
 						.where('id', '=', org.id)
 						.execute();
-					await enqueue(tx, smsMessage(), { now: new Date(NOW), maxAttempts: 3 });
+					await enqueue(tx, phi, smsMessage(), { now: new Date(NOW), maxAttempts: 3 });
 					throw new Error('the booking failed');
 				})
 		).rejects.toThrow('the booking failed');
@@ -91,45 +106,48 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('the same idempotency key never makes a second message', async () => {
 		const message = smsMessage({ idempotencyKey: 'reminder:appt-1:24h' });
-		const [first] = await enqueueMessages(database().db, [message], { now: new Date(NOW) });
+		const [first] = await enqueueMessages(database().db, phi, [message], { now: new Date(NOW) });
 		const [second] = await enqueueMessages(
 			database().db,
+			phi,
 			[{ ...message, payload: { to: '+15125550100', body: 'changed', language: 'en' } }],
 			{
 				now: new Date(NOW)
 			}
 		);
 		expect(second!.id).toBe(first!.id);
-		expect(second!.payload).toEqual(message.payload);
+		expect(await openPayload(database().db, phi, second!)).toEqual(message.payload);
 		expect(await database().db.selectFrom('outbox').selectAll().execute()).toHaveLength(1);
 	});
 
 	test('the worker delivers due messages to the development outbox and marks them delivered', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(database().db, [smsMessage(), emailMessage()], { now: clock.now() });
+		await enqueueMessages(database().db, phi, [smsMessage(), emailMessage()], { now: clock.now() });
 		const w = worker(
-			[devSinkTransport('sms', database().db, clock), devSinkTransport('email', database().db, clock)],
+			[
+				devSinkTransport('sms', database().db, clock, phi),
+				devSinkTransport('email', database().db, clock, phi)
+			],
 			clock
 		);
 		expect(await w.drain()).toBe(2);
 		const rows = await database().db.selectFrom('outbox').selectAll().execute();
 		expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered']);
 		expect(rows.every((r) => r.delivered_at?.toISOString() === NOW && r.attempts === 1)).toBe(true);
-		const sent = await database()
-			.db.selectFrom('dev_outbox_messages')
-			.selectAll()
-			.orderBy('channel')
-			.execute();
-		expect(sent.map((m) => [m.channel, m.recipient])).toEqual([
+		const sent = await listDevMessages(database().db, phi, { limit: 10 });
+		expect(sent.map((m) => [m.channel, m.recipient]).sort()).toEqual([
 			['email', 'patient@example.org'],
 			['sms', '+15125550199']
 		]);
 		expect(sent.find((m) => m.channel === 'email')?.subject).toBe('Your visit');
+		// Stored sealed: the recipient is not in the row as written.
+		const stored = await database().db.selectFrom('dev_outbox_messages').selectAll().execute();
+		expect(JSON.stringify(stored)).not.toContain('patient@example.org');
 	});
 
 	test('a message that is not yet due is left alone', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(database().db, [smsMessage()], { now: new Date('2026-11-29T16:00:00Z') });
+		await enqueueMessages(database().db, phi, [smsMessage()], { now: new Date('2026-11-29T16:00:00Z') });
 		const transport = scriptedTransport(['ok']);
 		expect(await worker([transport], clock).runOnce()).toBe(0);
 		expect(transport.calls).toHaveLength(0);
@@ -137,7 +155,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('a transient failure is retried after an exponential backoff, then delivered', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(database().db, [smsMessage()], { now: clock.now(), maxAttempts: 5 });
+		await enqueueMessages(database().db, phi, [smsMessage()], { now: clock.now(), maxAttempts: 5 });
 		const transport = scriptedTransport(['transient', 'transient', 'ok']);
 		const w = worker([transport], clock, (attempt) => 1000 * 2 ** (attempt - 1));
 
@@ -158,12 +176,12 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 		expect(row).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
 		expect(transport.calls).toHaveLength(3);
-		expect(new Set(transport.calls.map((c) => c.idempotency_key)).size).toBe(1);
+		expect(new Set(transport.calls.map((c) => c.idempotencyKey)).size).toBe(1);
 	});
 
 	test('after the last attempt a message goes to the dead-letter state and is not tried again', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(database().db, [smsMessage()], { now: clock.now(), maxAttempts: 2 });
+		await enqueueMessages(database().db, phi, [smsMessage()], { now: clock.now(), maxAttempts: 2 });
 		const transport = scriptedTransport(['transient']);
 		const w = worker([transport], clock, () => 1000);
 		await w.runOnce();
@@ -178,7 +196,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('a permanent failure goes to the dead-letter state at once', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(database().db, [smsMessage()], { now: clock.now(), maxAttempts: 8 });
+		await enqueueMessages(database().db, phi, [smsMessage()], { now: clock.now(), maxAttempts: 8 });
 		const transport = scriptedTransport(['permanent']);
 		await worker([transport], clock).runOnce();
 		const row = await database().db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
@@ -189,6 +207,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		const clock = fixedClock(NOW);
 		await enqueueMessages(
 			database().db,
+			phi,
 			[{ ...smsMessage(), channel: 'hl7v2', payload: { message: 'MSH|...' } }],
 			{
 				now: clock.now()
@@ -202,7 +221,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('a claim is a lease: a message whose worker died is claimed again when the lease ends', async () => {
 		const clock = fixedClock(NOW);
-		await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
+		await enqueueMessages(database().db, phi, [smsMessage()], { now: clock.now() });
 		const first = await claimDue(database().db, { now: clock.now(), limit: 10, leaseMs: 30_000 });
 		expect(first).toHaveLength(1);
 		expect(await claimDue(database().db, { now: clock.now(), limit: 10, leaseMs: 30_000 })).toHaveLength(0);
@@ -216,6 +235,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		const clock = fixedClock(NOW);
 		await enqueueMessages(
 			database().db,
+			phi,
 			Array.from({ length: 40 }, () => smsMessage()),
 			{ now: clock.now() }
 		);
@@ -231,10 +251,18 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 
 	test('redelivery after a crash never shows a message twice in the development outbox', async () => {
 		const clock = fixedClock(NOW);
-		const [row] = await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
-		const sink = devSinkTransport('sms', database().db, clock);
-		await sink.deliver(row!);
-		await sink.deliver(row!);
+		const [row] = await enqueueMessages(database().db, phi, [smsMessage()], { now: clock.now() });
+		const sink = devSinkTransport('sms', database().db, clock, phi);
+		const message = {
+			id: row!.id,
+			channel: row!.channel,
+			idempotencyKey: row!.idempotency_key,
+			attempts: 1,
+			dataKeyId: row!.data_key_id,
+			payload: await openPayload(database().db, phi, row!)
+		};
+		await sink.deliver(message);
+		await sink.deliver(message);
 		expect(await database().db.selectFrom('dev_outbox_messages').selectAll().execute()).toHaveLength(1);
 	});
 
@@ -243,7 +271,7 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		const transport = scriptedTransport(['ok']);
 		const w = worker([transport], clock);
 		w.start();
-		await enqueueMessages(database().db, [smsMessage()], { now: clock.now() });
+		await enqueueMessages(database().db, phi, [smsMessage()], { now: clock.now() });
 		w.wake();
 		await expect.poll(async () => (await countByStatus(database().db)).delivered, { timeout: 5000 }).toBe(1);
 		await w.stop();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Auditor } from './audit/audit';
+import type { PhiCipher } from './crypto/phi';
 import type { Clock } from './clock';
 import type { Db } from './db';
 
@@ -19,5 +20,6 @@ export type ServiceContext = {
 	clock: Clock;
 	actor: Actor;
 	audit: Auditor;
+	phi: PhiCipher;
 	logger: Logger;
 };

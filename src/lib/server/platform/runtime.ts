@@ -26,9 +26,9 @@ export type Runtime = {
 };
 
 /** The person-facing transports: the development outbox until Twilio and SMTP are configured. */
-function personTransports(config: Config, db: Db, clock: Clock): Transport[] {
+function personTransports(config: Config, db: Db, clock: Clock, phi: PhiCipher): Transport[] {
 	if (config.env === 'production') return [];
-	return (['sms', 'email', 'voice'] as const).map((channel) => devSinkTransport(channel, db, clock));
+	return (['sms', 'email', 'voice'] as const).map((channel) => devSinkTransport(channel, db, clock, phi));
 }
 
 /**
@@ -64,7 +64,8 @@ export async function startRuntime(
 		db,
 		clock,
 		logger: logger.child({ component: 'outbox' }),
-		transports: personTransports(config, db, clock),
+		phi,
+		transports: personTransports(config, db, clock, phi),
 		batchSize: config.outbox.batchSize,
 		pollMs: config.outbox.pollMs,
 		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome })

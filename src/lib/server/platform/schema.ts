@@ -4,7 +4,6 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 /** A calendar day as 'YYYY-MM-DD' (see db.ts). */
 type Day = string;
-type Json<T> = ColumnType<T, string, string>;
 
 export type StaffRole = 'admin' | 'clinician' | 'nurse' | 'scheduler' | 'biller';
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'clinician', 'nurse', 'scheduler', 'biller'];
@@ -100,11 +99,12 @@ export interface PatientContactsTable {
 }
 
 export interface OutboxTable {
-	id: Generated<string>;
+	id: ColumnType<string, string, never>;
 	idempotency_key: string;
 	channel: OutboxChannel;
 	organization_id: string | null;
-	payload: Json<Record<string, unknown>>;
+	data_key_id: string;
+	payload_enc: string;
 	status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
 	attempts: ColumnType<number, number | undefined, number>;
 	max_attempts: number;
@@ -118,12 +118,13 @@ export interface OutboxTable {
 }
 
 export interface DevOutboxMessagesTable {
-	id: Generated<string>;
+	id: ColumnType<string, string, never>;
 	outbox_id: string;
 	channel: OutboxChannel;
-	recipient: string;
-	subject: string | null;
-	body: string;
+	data_key_id: string;
+	recipient_enc: string;
+	subject_enc: string | null;
+	body_enc: string;
 	language: string | null;
 	created_at: Timestamp;
 }

@@ -16,6 +16,7 @@ export function operatorContext(runtime: Runtime, origin: AuditOrigin): ServiceC
 		clock: runtime.clock,
 		actor,
 		audit: createAuditor({ db: runtime.db, actor, origin, now: () => runtime.clock.now() }),
+		phi: runtime.phi,
 		logger: runtime.logger.child({ requestId: origin.requestId })
 	};
 }

@@ -100,7 +100,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 			idempotency_key text not null unique,
 			channel text not null check (channel in ('sms', 'email', 'voice', 'fhir', 'hl7v2')),
 			organization_id uuid references organizations (id),
-			payload jsonb not null,
+			-- The message (recipient, text) is PHI: sealed with its own data key, like any record.
+			data_key_id uuid not null references data_keys (id),
+			payload_enc text not null,
 			status text not null default 'pending'
 				check (status in ('pending', 'delivering', 'delivered', 'dead')),
 			attempts integer not null default 0 check (attempts >= 0),
@@ -123,9 +125,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 			id uuid primary key default gen_random_uuid(),
 			outbox_id uuid not null unique references outbox (id),
 			channel text not null,
-			recipient text not null,
-			subject text,
-			body text not null,
+			data_key_id uuid not null references data_keys (id),
+			recipient_enc text not null,
+			subject_enc text,
+			body_enc text not null,
 			language text,
 			created_at timestamptz not null
 		)`.execute(db);

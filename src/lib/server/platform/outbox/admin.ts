@@ -83,7 +83,7 @@ export async function listDevOutbox(ctx: ServiceContext, options: { limit: numbe
 		await ctx.audit.record({ action: 'read', resourceType: 'dev_outbox', outcome: 'denied' });
 		throw forbidden();
 	}
-	const rows = await listDevMessages(ctx.db, options);
+	const rows = await listDevMessages(ctx.db, ctx.phi, options);
 	// Messages carry phone numbers, addresses and texts to patients: reading them is a PHI read.
 	await ctx.audit.record({
 		action: 'read',
@@ -93,13 +93,13 @@ export async function listDevOutbox(ctx: ServiceContext, options: { limit: numbe
 	});
 	return rows.map((row) => ({
 		id: row.id,
-		outboxId: row.outbox_id,
+		outboxId: row.outboxId,
 		channel: row.channel,
 		to: row.recipient,
 		subject: row.subject,
 		body: row.body,
 		language: row.language,
-		createdAt: row.created_at.toISOString()
+		createdAt: row.createdAt.toISOString()
 	}));
 }
 
@@ -127,6 +127,7 @@ export async function sendTestMessage(ctx: ServiceContext, input: TestMessageInp
 	const row = await ctx.db.transaction().execute((tx) =>
 		enqueue(
 			tx,
+			ctx.phi,
 			{
 				channel,
 				idempotencyKey: `dev-test:${randomUUID()}`,

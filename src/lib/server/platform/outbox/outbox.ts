@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, OutboxChannel, OutboxRow } from '../schema';
+import type { PhiCipher } from '../crypto/phi';
 import { insertMessage } from './repository';
 
 export type OutboxMessage = {
@@ -16,8 +17,9 @@ export type OutboxMessage = {
  */
 export async function enqueue(
 	tx: Kysely<Database>,
+	phi: PhiCipher,
 	message: OutboxMessage,
 	options: { now: Date; maxAttempts: number }
 ): Promise<OutboxRow> {
-	return insertMessage(tx, { ...message, now: options.now, maxAttempts: options.maxAttempts });
+	return insertMessage(tx, phi, { ...message, now: options.now, maxAttempts: options.maxAttempts });
 }

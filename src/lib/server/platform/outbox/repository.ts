@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { PhiCipher } from '../crypto/phi';
 import type { Database, OutboxChannel, OutboxRow, OutboxStatus } from '../schema';
 
 type Executor = Kysely<Database>;
@@ -12,15 +14,31 @@ export type NewOutboxMessage = {
 	now: Date;
 };
 
-/** Inserts a message unless one with the same idempotency key exists; returns the row either way. */
-export async function insertMessage(db: Executor, message: NewOutboxMessage): Promise<OutboxRow> {
+const byKey = (db: Executor, idempotencyKey: string) =>
+	db.selectFrom('outbox').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+
+/**
+ * Inserts a message, its payload sealed under a new data key, unless one with the same idempotency
+ * key exists; returns the row either way.
+ */
+export async function insertMessage(
+	db: Executor,
+	phi: PhiCipher,
+	message: NewOutboxMessage
+): Promise<OutboxRow> {
+	const existing = await byKey(db, message.idempotencyKey);
+	if (existing) return existing;
+	const id = randomUUID();
+	const key = await phi.newDataKey(db);
 	const inserted = await db
 		.insertInto('outbox')
 		.values({
+			id,
 			idempotency_key: message.idempotencyKey,
 			channel: message.channel,
 			organization_id: message.organizationId ?? null,
-			payload: JSON.stringify(message.payload),
+			data_key_id: key.id,
+			payload_enc: phi.seal(key, 'outbox.payload', id, JSON.stringify(message.payload)),
 			max_attempts: message.maxAttempts,
 			next_attempt_at: message.now,
 			created_at: message.now,
@@ -30,11 +48,21 @@ export async function insertMessage(db: Executor, message: NewOutboxMessage): Pr
 		.returningAll()
 		.executeTakeFirst();
 	if (inserted) return inserted;
-	return db
-		.selectFrom('outbox')
-		.selectAll()
-		.where('idempotency_key', '=', message.idempotencyKey)
-		.executeTakeFirstOrThrow();
+	// Another writer won the race for this key: its message stands, this data key is not needed.
+	await db.deleteFrom('data_keys').where('id', '=', key.id).execute();
+	const winner = await byKey(db, message.idempotencyKey);
+	if (!winner) throw new Error('outbox message vanished after a conflicting insert');
+	return winner;
+}
+
+/** Opens a message's payload. */
+export async function openPayload(
+	db: Executor,
+	phi: PhiCipher,
+	row: OutboxRow
+): Promise<Record<string, unknown>> {
+	const key = await phi.dataKey(db, row.data_key_id);
+	return JSON.parse(phi.open(key, 'outbox.payload', row.id, row.payload_enc)) as Record<string, unknown>;
 }
 
 /**
@@ -135,12 +163,27 @@ export async function countByStatus(db: Executor): Promise<Record<OutboxStatus, 
 	return counts;
 }
 
-export async function listDevMessages(db: Executor, options: { limit: number }) {
-	return db
+export async function listDevMessages(db: Executor, phi: PhiCipher, options: { limit: number }) {
+	const rows = await db
 		.selectFrom('dev_outbox_messages')
-		.select(['id', 'outbox_id', 'channel', 'recipient', 'subject', 'body', 'language', 'created_at'])
+		.selectAll()
 		.orderBy('created_at', 'desc')
 		.orderBy('id')
 		.limit(options.limit)
 		.execute();
+	const messages = [];
+	for (const row of rows) {
+		const key = await phi.dataKey(db, row.data_key_id);
+		messages.push({
+			id: row.id,
+			outboxId: row.outbox_id,
+			channel: row.channel,
+			recipient: phi.open(key, 'dev_outbox_messages.recipient', row.id, row.recipient_enc),
+			subject: phi.openOptional(key, 'dev_outbox_messages.subject', row.id, row.subject_enc),
+			body: phi.open(key, 'dev_outbox_messages.body', row.id, row.body_enc),
+			language: row.language,
+			createdAt: row.created_at
+		});
+	}
+	return messages;
 }

@@ -1,4 +1,14 @@
-import type { OutboxChannel, OutboxRow } from '../schema';
+import type { OutboxChannel } from '../schema';
+
+/** A message as a transport receives it: its payload opened, its idempotency key to pass on. */
+export type DeliverableMessage = {
+	id: string;
+	channel: OutboxChannel;
+	idempotencyKey: string;
+	attempts: number;
+	dataKeyId: string;
+	payload: Record<string, unknown>;
+};
 
 /** The result of one delivery: the remote id when the system gives one. */
 export type Delivered = { remoteId?: string };
@@ -6,7 +16,7 @@ export type Delivered = { remoteId?: string };
 /** Delivers outbox messages of one channel to one external system (Twilio, SMTP, the EHR, ...). */
 export interface Transport {
 	readonly channel: OutboxChannel;
-	deliver(message: OutboxRow): Promise<Delivered>;
+	deliver(message: DeliverableMessage): Promise<Delivered>;
 }
 
 /**

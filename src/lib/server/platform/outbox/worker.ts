@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
+import type { PhiCipher } from '../crypto/phi';
 import type { Db } from '../db';
 import type { OutboxChannel, OutboxRow } from '../schema';
 import { backoffDelay } from './backoff';
-import { claimDue, markDelivered, markFailed } from './repository';
+import { claimDue, markDelivered, markFailed, openPayload } from './repository';
 import { PermanentDeliveryError, type Transport } from './transport';
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
@@ -11,6 +12,7 @@ export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
 export type OutboxWorkerOptions = {
 	db: Db;
 	clock: Clock;
+	phi: PhiCipher;
 	logger: Logger;
 	transports: Transport[];
 	batchSize: number;
@@ -46,7 +48,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 		const transport = transports.get(message.channel);
 		try {
 			if (!transport) throw new PermanentDeliveryError(`No transport for channel ${message.channel}`);
-			await transport.deliver(message);
+			await transport.deliver({
+				id: message.id,
+				channel: message.channel,
+				idempotencyKey: message.idempotency_key,
+				attempts: message.attempts,
+				dataKeyId: message.data_key_id,
+				payload: await openPayload(options.db, options.phi, message)
+			});
 			await markDelivered(options.db, message.id, options.clock.now());
 			log.debug({ attempts: message.attempts }, 'outbox message delivered');
 			return 'delivered';
