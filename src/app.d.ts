@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { AuditOrigin } from '$lib/server/platform/audit/audit';
 import type { Actor } from '$lib/server/platform/context';
 import type { Runtime } from '$lib/server/platform/runtime';
+import type { Authenticated } from '$lib/server/identity/authenticate';
 
 declare global {
 	namespace App {
@@ -18,6 +19,8 @@ declare global {
 			dir: 'ltr' | 'rtl';
 			t: TFunction;
 			actor: Actor;
+			/** The signed-in staff member and their session, or null. */
+			auth: Authenticated | null;
 			/** Undefined only while prerendering at build time. */
 			runtime: Runtime | undefined;
 		}

@@ -6,6 +6,8 @@ import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
 import { config } from '$lib/server/platform/config';
 import { AppError } from '$lib/server/platform/errors';
 import { problemResponse } from '$lib/server/platform/http/api';
+import { authenticateStaff } from '$lib/server/identity/authenticate';
+import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/platform/http/session-cookie';
 import { tFor } from '$lib/server/platform/i18n';
 import { LANGUAGE_COOKIE, languageCookieOptions } from '$lib/server/platform/http/cookies';
 import { createLogger } from '$lib/server/platform/logger';
@@ -47,6 +49,29 @@ const requestContext: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
 	return response;
+};
+
+/** Who is signed in: the session cookie, looked up (and its inactivity window slid) on the server. */
+const session: Handle = async ({ event, resolve }) => {
+	event.locals.auth = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	const runtime = event.locals.runtime;
+	if (token && runtime) {
+		const auth = await authenticateStaff(runtime.db, token, runtime.clock.now());
+		if (auth) {
+			event.locals.auth = auth;
+			const { staff } = auth;
+			event.locals.actor = {
+				kind: 'staff',
+				id: staff.id,
+				organizationId: staff.organizationId,
+				roles: staff.roles
+			};
+		} else {
+			clearSessionCookie(event.cookies);
+		}
+	}
+	return resolve(event);
 };
 
 const locale: Handle = async ({ event, resolve }) => {
@@ -131,7 +156,7 @@ const accessLog: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(requestContext, locale, securityHeaders, accessLog, sameOriginForms);
+export const handle = sequence(requestContext, session, locale, securityHeaders, accessLog, sameOriginForms);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const errorId = randomUUID();

@@ -27,6 +27,60 @@ export const openApiDocument = {
 				responses: { '200': { description: 'The OpenAPI document' } }
 			}
 		},
+		'/auth/login': {
+			post: {
+				operationId: 'signIn',
+				summary: 'Staff sign-in with password and TOTP code; sets the HttpOnly session cookie',
+				requestBody: {
+					required: true,
+					content: {
+						'application/json': {
+							schema: {
+								type: 'object',
+								additionalProperties: false,
+								required: ['email', 'password', 'otp'],
+								properties: {
+									email: { type: 'string', maxLength: 254 },
+									password: { type: 'string', maxLength: 1024 },
+									otp: { type: 'string', description: 'the 6-digit code of the authenticator app' }
+								}
+							}
+						}
+					}
+				},
+				responses: {
+					'200': {
+						description: 'Signed in; the session cookie is set',
+						content: { 'application/json': { schema: { $ref: '#/components/schemas/SignedIn' } } }
+					},
+					'401': { ...problem, description: 'One generic answer for every failed sign-in' },
+					'413': problem,
+					'415': problem,
+					'422': problem,
+					'429': { ...problem, description: 'Too many failed sign-ins for this account or address' }
+				}
+			}
+		},
+		'/auth/logout': {
+			post: {
+				operationId: 'signOut',
+				summary: 'Ends this session and clears the cookie',
+				responses: { '200': { description: 'Signed out' } }
+			}
+		},
+		'/me': {
+			get: {
+				operationId: 'getMe',
+				summary: 'The signed-in person, their roles and their session times',
+				responses: {
+					'200': {
+						description: 'Signed in',
+						content: { 'application/json': { schema: { $ref: '#/components/schemas/Me' } } }
+					},
+					'401': problem
+				}
+			}
+		},
 		'/languages': {
 			get: {
 				operationId: 'listLanguages',
@@ -151,6 +205,43 @@ export const openApiDocument = {
 	},
 	components: {
 		schemas: {
+			SessionTimes: {
+				type: 'object',
+				properties: {
+					expiresAt: { type: 'string', format: 'date-time' },
+					idleExpiresAt: { type: 'string', format: 'date-time' }
+				}
+			},
+			SignedIn: {
+				type: 'object',
+				properties: {
+					staff: {
+						type: 'object',
+						properties: {
+							id: { type: 'string', format: 'uuid' },
+							email: { type: 'string' },
+							displayName: { type: 'string' },
+							roles: { type: 'array', items: { type: 'string' } }
+						}
+					},
+					session: { $ref: '#/components/schemas/SessionTimes' }
+				}
+			},
+			Me: {
+				type: 'object',
+				properties: {
+					kind: { type: 'string', enum: ['staff'] },
+					id: { type: 'string', format: 'uuid' },
+					email: { type: 'string' },
+					displayName: { type: 'string' },
+					organizationId: { type: 'string', format: 'uuid' },
+					roles: {
+						type: 'array',
+						items: { type: 'string', enum: ['admin', 'clinician', 'nurse', 'scheduler', 'biller'] }
+					},
+					session: { $ref: '#/components/schemas/SessionTimes' }
+				}
+			},
 			Problem: {
 				type: 'object',
 				required: ['error'],

@@ -1,3 +1,6 @@
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { hashPassword } from '../identity/password';
+import { writeCredentials } from '../identity/repository';
 import { insertContact, insertPatient } from '../patients/repository';
 import { createAuditor } from '../platform/audit/audit';
 import type { PhiCipher } from '../platform/crypto/phi';
@@ -30,6 +33,10 @@ type DemoPatient = {
 	accommodations: Accommodations;
 	caregiver?: { displayName: string; relationship: string; phone: string; language: string };
 };
+
+/** Demo accounts only (public contract of the identity issue); never seeded in production. */
+export const DEMO_PASSWORD = 'anyvisit-demo';
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
 
 export const DEMO_ORGANIZATION = { name: 'Riverbend Community Health', timeZone: 'America/Chicago' };
 
@@ -214,6 +221,9 @@ export async function seedDemoData(
 			.values({ name: DEMO_ORGANIZATION.name, time_zone: DEMO_ORGANIZATION.timeZone })
 			.returning('id')
 			.executeTakeFirstOrThrow();
+		// One Argon2id hash for every demo account: they share the demo password by contract.
+		const passwordHash = await hashPassword(DEMO_PASSWORD);
+		const totpKey = decodeBase32IgnorePadding(DEMO_TOTP_SECRET);
 		for (const person of DEMO_STAFF) {
 			const staff = await tx
 				.insertInto('staff')
@@ -228,6 +238,7 @@ export async function seedDemoData(
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
+			await writeCredentials(tx, phi, staff.id, { passwordHash, totpKey, now });
 			for (const licence of person.licenses ?? []) {
 				await tx
 					.insertInto('licenses')

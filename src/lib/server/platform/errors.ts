@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
 	UNSUPPORTED_MEDIA_TYPE: 415,
 	PAYLOAD_TOO_LARGE: 413,
 	UNAUTHORIZED: 401,
+	/** One answer for every failed sign-in, whatever failed (no account enumeration). */
+	AUTH_FAILED: 401,
 	FORBIDDEN: 403,
 	NOT_FOUND: 404,
 	METHOD_NOT_ALLOWED: 405,

@@ -156,7 +156,41 @@ export interface AuditHeadTable {
 	hash: string;
 }
 
+export interface StaffCredentialsTable {
+	staff_id: string;
+	password_hash: string;
+	data_key_id: string;
+	totp_key_enc: string | null;
+	totp_enrolled_at: Date | null;
+	totp_last_step: ColumnType<string, number | undefined, number>;
+	updated_at: Date;
+}
+
+export type SessionSubject = 'staff' | 'patient';
+
+export interface SessionsTable {
+	id: string;
+	secret_hash: string;
+	subject_kind: SessionSubject;
+	staff_id: string | null;
+	patient_id: string | null;
+	organization_id: string;
+	created_at: Date;
+	last_active_at: Date;
+	expires_at: Date;
+	idle_timeout_seconds: number;
+}
+
+export interface SignInFailuresTable {
+	id: Generated<string>;
+	limit_key: string;
+	at: Date;
+}
+
 export interface Database {
+	staff_credentials: StaffCredentialsTable;
+	sessions: SessionsTable;
+	sign_in_failures: SignInFailuresTable;
 	audit_log: AuditLogTable;
 	audit_head: AuditHeadTable;
 	organizations: OrganizationsTable;

@@ -20,6 +20,6 @@ export const GET: RequestHandler = api(async ({ locals, url }) => {
 	const runtime = requireRuntime(locals);
 	if (runtime.config.env === 'production') throw new AppError('NOT_FOUND');
 	const limit = parseInput(Limit, url.searchParams.get('limit') ?? undefined);
-	const messages = await listDevOutbox(operatorContext(runtime, locals.origin), { limit });
+	const messages = await listDevOutbox(operatorContext(runtime, locals), { limit });
 	return json({ messages });
 });

@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 function devContext(locals: App.Locals) {
 	const runtime = requireRuntime(locals);
 	if (runtime.config.env === 'production') throw new AppError('NOT_FOUND');
-	return { runtime, ctx: operatorContext(runtime, locals.origin) };
+	return { runtime, ctx: operatorContext(runtime, locals) };
 }
 
 export const load: PageServerLoad = async (event) => {

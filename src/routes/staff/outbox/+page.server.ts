@@ -10,7 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const { locals } = event;
 	try {
-		const ctx = operatorContext(requireRuntime(locals), locals.origin);
+		const ctx = operatorContext(requireRuntime(locals), locals);
 		return { deliveries: await listDeliveries(ctx, { status: 'dead', limit: 100, offset: 0 }) };
 	} catch (e) {
 		pageError(event, e);
@@ -25,7 +25,7 @@ export const actions: Actions = {
 			const form = await event.request.formData();
 			const input = parseInput(RetryForm, { id: form.get('id'), note: form.get('note') ?? '' });
 			const runtime = requireRuntime(event.locals);
-			await retryDelivery(operatorContext(runtime, event.locals.origin), input);
+			await retryDelivery(operatorContext(runtime, event.locals), input);
 			runtime.outbox.wake();
 			return { retried: input.id };
 		} catch (e) {

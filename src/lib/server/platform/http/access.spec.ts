@@ -16,16 +16,24 @@ function runtimeIn(env: 'development' | 'production'): Runtime {
 	return { config, clock: systemClock, logger: createLogger({ level: 'silent' }) } as Runtime;
 }
 
+const locals = {
+	actor: { kind: 'anonymous' as const },
+	origin: { ip: null, userAgent: null, requestId: 'req-1' }
+};
+
 describe('operator access', () => {
 	test('outside production the development operator acts', () => {
-		expect(
-			operatorContext(runtimeIn('development'), { ip: null, userAgent: null, requestId: 'req-1' }).actor
-		).toEqual({ kind: 'dev-operator' });
+		expect(operatorContext(runtimeIn('development'), locals).actor).toEqual({ kind: 'dev-operator' });
+	});
+
+	test('a signed-in staff member acts as themself, in production too', () => {
+		const staff = { kind: 'staff' as const, id: 's1', organizationId: 'o1', roles: ['admin'] };
+		expect(operatorContext(runtimeIn('production'), { ...locals, actor: staff }).actor).toEqual(staff);
 	});
 
 	test('in production the development tools are closed', () => {
-		expect(() =>
-			operatorContext(runtimeIn('production'), { ip: null, userAgent: null, requestId: 'req-1' })
-		).toThrow(expect.objectContaining({ code: 'FORBIDDEN', status: 403 }));
+		expect(() => operatorContext(runtimeIn('production'), locals)).toThrow(
+			expect.objectContaining({ code: 'FORBIDDEN', status: 403 })
+		);
 	});
 });

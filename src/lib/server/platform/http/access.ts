@@ -1,22 +1,33 @@
-import { createAuditor, type AuditOrigin } from '../audit/audit';
-import { forbidden } from '../errors';
+import { createAuditor } from '../audit/audit';
 import type { ServiceContext } from '../context';
+import { forbidden } from '../errors';
 import type { Runtime } from '../runtime';
 
-/**
- * The service context for an operator request. Staff sign-in arrives with Foundation 2; until then
- * staff tools (failed deliveries, the development outbox) are open only outside production, to the
- * development operator, and closed in production.
- */
-export function operatorContext(runtime: Runtime, origin: AuditOrigin): ServiceContext {
-	if (runtime.config.env === 'production') throw forbidden();
-	const actor = { kind: 'dev-operator' } as const;
+/** The service context of a request, acting as whoever the request carries (signed in or not). */
+export function serviceContext(
+	runtime: Runtime,
+	locals: Pick<App.Locals, 'actor' | 'origin'>
+): ServiceContext {
+	const actor = locals.actor;
 	return {
 		db: runtime.db,
 		clock: runtime.clock,
 		actor,
-		audit: createAuditor({ db: runtime.db, actor, origin, now: () => runtime.clock.now() }),
+		audit: createAuditor({ db: runtime.db, actor, origin: locals.origin, now: () => runtime.clock.now() }),
 		phi: runtime.phi,
-		logger: runtime.logger.child({ requestId: origin.requestId })
+		logger: runtime.logger.child({ requestId: locals.origin.requestId })
 	};
+}
+
+/**
+ * The context for the clinic tools: a signed-in staff member acts as themself (services check their
+ * roles); without a session, outside production only, the development operator acts.
+ */
+export function operatorContext(
+	runtime: Runtime,
+	locals: Pick<App.Locals, 'actor' | 'origin'>
+): ServiceContext {
+	if (locals.actor.kind === 'staff') return serviceContext(runtime, locals);
+	if (runtime.config.env === 'production') throw forbidden();
+	return serviceContext(runtime, { ...locals, actor: { kind: 'dev-operator' } });
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './0001_foundation';
 import * as auditLog from './0002_audit_log';
+import * as identity from './0003_identity';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -8,5 +9,6 @@ import * as auditLog from './0002_audit_log';
  */
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': foundation,
-	'0002_audit_log': auditLog
+	'0002_audit_log': auditLog,
+	'0003_identity': identity
 };

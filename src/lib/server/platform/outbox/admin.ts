@@ -36,10 +36,11 @@ function toView(row: OutboxRow): DeliveryView {
 
 // Until staff sign-in (Foundation 2) only the development operator may manage deliveries;
 // afterwards admins of the organization may. A refused attempt is audited.
+const isOperator = ({ actor }: ServiceContext) =>
+	actor.kind === 'dev-operator' || (actor.kind === 'staff' && actor.roles.includes('admin'));
+
 async function authorize(ctx: ServiceContext, action: string, resourceId?: string): Promise<void> {
-	const { actor } = ctx;
-	if (actor.kind === 'dev-operator') return;
-	if (actor.kind === 'staff' && actor.roles.includes('admin')) return;
+	if (isOperator(ctx)) return;
 	await ctx.audit.record({ action, resourceType: 'outbox_message', resourceId, outcome: 'denied' });
 	throw forbidden();
 }
@@ -79,7 +80,7 @@ export async function retryDelivery(
 
 /** Every message the development outbox holds (SMS, email, calls that would have been sent). */
 export async function listDevOutbox(ctx: ServiceContext, options: { limit: number }) {
-	if (ctx.actor.kind !== 'dev-operator') {
+	if (!isOperator(ctx)) {
 		await ctx.audit.record({ action: 'read', resourceType: 'dev_outbox', outcome: 'denied' });
 		throw forbidden();
 	}
@@ -116,7 +117,7 @@ export type TestMessageInput = {
  * `simulateFailure` the development sink refuses it, so the failed-deliveries page can be tried.
  */
 export async function sendTestMessage(ctx: ServiceContext, input: TestMessageInput): Promise<{ id: string }> {
-	if (ctx.actor.kind !== 'dev-operator') throw forbidden();
+	if (!isOperator(ctx)) throw forbidden();
 	const { channel, to, language, text } = input;
 	const payload =
 		channel === 'email'

@@ -26,6 +26,6 @@ const Query = v.strictObject({
 
 export const GET: RequestHandler = api(async ({ locals, url }) => {
 	const query = parseInput(Query, Object.fromEntries(url.searchParams));
-	const ctx = operatorContext(requireRuntime(locals), locals.origin);
+	const ctx = operatorContext(requireRuntime(locals), locals);
 	return json({ deliveries: await listDeliveries(ctx, query) });
 });

@@ -12,7 +12,7 @@ export const POST: RequestHandler = api(async ({ locals, params, request }) => {
 	const id = parseInput(uuid, params.id);
 	const { note } = await readJson(request, Body, { maxBytes: 4096 });
 	const runtime = requireRuntime(locals);
-	const delivery = await retryDelivery(operatorContext(runtime, locals.origin), { id, note });
+	const delivery = await retryDelivery(operatorContext(runtime, locals), { id, note });
 	runtime.outbox.wake();
 	return json({ delivery });
 });

@@ -1,0 +1,115 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, SessionSubject } from '../platform/schema';
+
+type Executor = Kysely<Database>;
+
+// HIPAA 164.312(a)(2)(iii) automatic logoff; the figures are the identity issue's.
+export const STAFF_SESSION = { absoluteMs: 12 * 60 * 60_000, idleMs: 15 * 60_000 };
+/** How often an active session's last-active time is written (not on every request). */
+const TOUCH_AFTER_MS = 60_000;
+
+export type Session = {
+	id: string;
+	subjectKind: SessionSubject;
+	staffId: string | null;
+	patientId: string | null;
+	organizationId: string;
+	createdAt: Date;
+	lastActiveAt: Date;
+	expiresAt: Date;
+	/** When the session ends if nothing happens before. */
+	idleExpiresAt: Date;
+};
+
+const hashSecret = (secret: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+const randomPart = () => encodeBase32LowerCaseNoPadding(randomBytes(15));
+
+/**
+ * Creates a session and returns its token, `<id>.<secret>` (the Lucia session guide): only a SHA-256
+ * hash of the secret is stored, so a copy of the database cannot be used to sign in.
+ */
+export async function createSession(
+	db: Executor,
+	subject: { kind: SessionSubject; id: string; organizationId: string },
+	options: { now: Date; absoluteMs: number; idleMs: number }
+): Promise<{ token: string; session: Session }> {
+	const id = randomPart();
+	const secret = randomPart();
+	const expiresAt = new Date(options.now.getTime() + options.absoluteMs);
+	await db
+		.insertInto('sessions')
+		.values({
+			id,
+			secret_hash: hashSecret(secret),
+			subject_kind: subject.kind,
+			staff_id: subject.kind === 'staff' ? subject.id : null,
+			patient_id: subject.kind === 'patient' ? subject.id : null,
+			organization_id: subject.organizationId,
+			created_at: options.now,
+			last_active_at: options.now,
+			expires_at: expiresAt,
+			idle_timeout_seconds: Math.round(options.idleMs / 1000)
+		})
+		.execute();
+	return {
+		token: `${id}.${secret}`,
+		session: {
+			id,
+			subjectKind: subject.kind,
+			staffId: subject.kind === 'staff' ? subject.id : null,
+			patientId: subject.kind === 'patient' ? subject.id : null,
+			organizationId: subject.organizationId,
+			createdAt: options.now,
+			lastActiveAt: options.now,
+			expiresAt,
+			idleExpiresAt: new Date(Math.min(expiresAt.getTime(), options.now.getTime() + options.idleMs))
+		}
+	};
+}
+
+/**
+ * The session a token names, or null when the token is malformed or forged, or the session ended
+ * (absolute expiry or inactivity). A valid use slides the inactivity window.
+ */
+export async function validateSessionToken(db: Executor, token: string, now: Date): Promise<Session | null> {
+	const [id, secret, extra] = token.split('.');
+	if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+	const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+	if (!row) return null;
+	const given = new TextEncoder().encode(hashSecret(secret));
+	if (!constantTimeEqual(given, new TextEncoder().encode(row.secret_hash))) return null;
+	const idleMs = row.idle_timeout_seconds * 1000;
+	if (now >= row.expires_at || now.getTime() >= row.last_active_at.getTime() + idleMs) {
+		await db.deleteFrom('sessions').where('id', '=', id).execute();
+		return null;
+	}
+	let lastActiveAt = row.last_active_at;
+	if (now.getTime() - lastActiveAt.getTime() >= TOUCH_AFTER_MS) {
+		lastActiveAt = now;
+		await db.updateTable('sessions').set({ last_active_at: now }).where('id', '=', id).execute();
+	}
+	return {
+		id: row.id,
+		subjectKind: row.subject_kind,
+		staffId: row.staff_id,
+		patientId: row.patient_id,
+		organizationId: row.organization_id,
+		createdAt: row.created_at,
+		lastActiveAt,
+		expiresAt: row.expires_at,
+		idleExpiresAt: new Date(Math.min(row.expires_at.getTime(), lastActiveAt.getTime() + idleMs))
+	};
+}
+
+export async function invalidateSession(db: Executor, id: string): Promise<void> {
+	await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+/** Signs a person out everywhere. */
+export async function invalidateStaffSessions(db: Executor, staffId: string): Promise<void> {
+	await db.deleteFrom('sessions').where('staff_id', '=', staffId).execute();
+}
