@@ -18,7 +18,8 @@ export default defineConfig({
 				seed: 'src/cli/seed.ts',
 				'audit-verify': 'src/cli/audit-verify.ts',
 				'keys-rotate': 'src/cli/keys-rotate.ts',
-				'bench-outbox': 'src/cli/bench-outbox.ts'
+				'bench-outbox': 'src/cli/bench-outbox.ts',
+				'bench-identity': 'src/cli/bench-identity.ts'
 			},
 			output: { format: 'es', entryFileNames: '[name].js' }
 		}

@@ -1,6 +1,7 @@
 // `npm run bench`: figures, not pass/fail. Prints a table and writes bench-results.json.
 //  - JavaScript (gzip) each patient page loads, measured in Chromium against the production build;
-//  - outbox delivery throughput on PGlite (and PostgreSQL when BENCH_DATABASE_URL is set).
+//  - outbox delivery throughput on PGlite (and PostgreSQL when BENCH_DATABASE_URL is set);
+//  - sign-in cost (Argon2id per hash) and session validations per second.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -60,6 +61,13 @@ const outbox = JSON.parse(
 	execFileSync(process.execPath, ['build/cli/bench-outbox.js'], { encoding: 'utf8', env: process.env }).trim()
 );
 
+const identity = JSON.parse(
+	execFileSync(process.execPath, ['build/cli/bench-identity.js'], {
+		encoding: 'utf8',
+		env: process.env
+	}).trim()
+);
+
 const kb = (n) => (n / 1024).toFixed(1);
 process.stdout.write('\nJavaScript loaded by patient pages (Chromium, production build)\n');
 console.table(
@@ -81,6 +89,16 @@ console.table(
 	}))
 );
 
-const results = { measuredAt: new Date().toISOString(), node: process.version, pages, outbox };
+process.stdout.write('Sign-in cost and session validation\n');
+console.table([
+	{
+		'Argon2id hash ms': identity.argon2idHashMs,
+		'Argon2id verify ms': identity.argon2idVerifyMs,
+		parameters: identity.argon2idParameters,
+		'session validations/s': identity.sessionValidationsPerSecond
+	}
+]);
+
+const results = { measuredAt: new Date().toISOString(), node: process.version, pages, outbox, identity };
 fs.writeFileSync('bench-results.json', JSON.stringify(results, null, '\t') + '\n');
 process.stdout.write('Wrote bench-results.json\n');
