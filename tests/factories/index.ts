@@ -55,9 +55,15 @@ export async function deadMessage(
 	db: Db,
 	phi: PhiCipher,
 	now: Date,
-	error = 'Twilio 21211: invalid To number'
+	options: { error?: string; organizationId?: string | null } = {}
 ): Promise<OutboxRow> {
-	const [row] = await enqueueMessages(db, phi, [smsMessage()], { now });
+	const error = options.error ?? 'Twilio 21211: invalid To number';
+	const [row] = await enqueueMessages(
+		db,
+		phi,
+		[smsMessage({ organizationId: options.organizationId ?? null })],
+		{ now }
+	);
 	return db
 		.updateTable('outbox')
 		.set({ status: 'dead', attempts: 3, last_error: error, updated_at: now })

@@ -8,7 +8,7 @@ import {
 } from '../../src/lib/server/platform/outbox/admin';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { testContext } from '../helpers/context';
-import { deadMessage, enqueueMessages, smsMessage } from '../factories';
+import { createOrganization, deadMessage, enqueueMessages, smsMessage } from '../factories';
 import { devSinkTransport } from '../../src/lib/server/platform/outbox/dev-sink';
 import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 
@@ -98,15 +98,16 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 	);
 
 	test('staff other than admins may not retry; an admin may', async () => {
+		const org = await createOrganization(database().db);
 		const { ctx: nurse, clock } = testContext(database().db, {
-			actor: { kind: 'staff', id: 's1', organizationId: ORG_ID, roles: ['nurse'] }
+			actor: { kind: 'staff', id: 's1', organizationId: org.id, roles: ['nurse'] }
 		});
-		const dead = await deadMessage(database().db, nurse.phi, clock.now());
+		const dead = await deadMessage(database().db, nurse.phi, clock.now(), { organizationId: org.id });
 		await expect(retryDelivery(nurse, { id: dead.id, note: 'x' })).rejects.toMatchObject({
 			code: 'FORBIDDEN'
 		});
 		const { ctx: admin } = testContext(database().db, {
-			actor: { kind: 'staff', id: 's2', organizationId: ORG_ID, roles: ['admin'] }
+			actor: { kind: 'staff', id: 's2', organizationId: org.id, roles: ['admin'] }
 		});
 		await expect(retryDelivery(admin, { id: dead.id, note: 'fixed' })).resolves.toMatchObject({
 			status: 'pending'
@@ -154,6 +155,33 @@ describe.each(DATABASE_KINDS)('failed deliveries on %s', (kind) => {
 		]);
 		const dead = await listDeliveries(ctx, { status: 'dead', limit: 10, offset: 0 });
 		expect(dead.map((d) => d.id)).toEqual([failing.id]);
+	});
+
+	test('an admin reaches only their own organization’s deliveries (IDOR)', async () => {
+		const db = database().db;
+		const mine = await createOrganization(db);
+		const theirs = await createOrganization(db);
+		const { ctx: admin, clock } = testContext(db, {
+			actor: { kind: 'staff', id: 'a1', organizationId: mine.id, roles: ['admin'] }
+		});
+		const own = await deadMessage(db, admin.phi, clock.now(), { organizationId: mine.id });
+		const other = await deadMessage(db, admin.phi, clock.now(), { organizationId: theirs.id });
+
+		const listed = await listDeliveries(admin, { status: 'dead', limit: 50, offset: 0 });
+		expect(listed.map((d) => d.id)).toEqual([own.id]);
+		// Changing the id in the request does not reach another organization's message.
+		await expect(retryDelivery(admin, { id: other.id, note: 'not mine' })).rejects.toMatchObject({
+			code: 'NOT_FOUND'
+		});
+		const untouched = await db
+			.selectFrom('outbox')
+			.selectAll()
+			.where('id', '=', other.id)
+			.executeTakeFirstOrThrow();
+		expect(untouched).toMatchObject({ status: 'dead', retry_note: null });
+		await expect(retryDelivery(admin, { id: own.id, note: 'mine' })).resolves.toMatchObject({
+			status: 'pending'
+		});
 	});
 
 	test('only the development operator or an admin sees the development outbox', async () => {

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context';
 import { AppError, forbidden } from '../errors';
 import type { OutboxRow, OutboxStatus } from '../schema';
 import { enqueue } from './outbox';
-import { findMessage, listByStatus, listDevMessages, requeueDead } from './repository';
+import { findMessage, listByStatus, listDevMessages, requeueDead, type OutboxScope } from './repository';
 
 /** What staff see of a delivery: never the payload, which may carry PHI. */
 export type DeliveryView = {
@@ -39,8 +39,12 @@ function toView(row: OutboxRow): DeliveryView {
 const isOperator = ({ actor }: ServiceContext) =>
 	actor.kind === 'dev-operator' || (actor.kind === 'staff' && actor.roles.includes('admin'));
 
-async function authorize(ctx: ServiceContext, action: string, resourceId?: string): Promise<void> {
-	if (isOperator(ctx)) return;
+/** What the actor may see: an admin their organization's messages, the development operator all. */
+async function authorize(ctx: ServiceContext, action: string, resourceId?: string): Promise<OutboxScope> {
+	const { actor } = ctx;
+	if (actor.kind === 'dev-operator') return 'all';
+	if (actor.kind === 'staff' && actor.roles.includes('admin'))
+		return { organizationId: actor.organizationId };
 	await ctx.audit.record({ action, resourceType: 'outbox_message', resourceId, outcome: 'denied' });
 	throw forbidden();
 }
@@ -50,8 +54,8 @@ export async function listDeliveries(
 	ctx: ServiceContext,
 	query: { status: OutboxStatus; limit: number; offset: number }
 ): Promise<DeliveryView[]> {
-	await authorize(ctx, 'outbox.list');
-	const rows = await listByStatus(ctx.db, query.status, query);
+	const scope = await authorize(ctx, 'outbox.list');
+	const rows = await listByStatus(ctx.db, query.status, { ...query, scope });
 	return rows.map(toView);
 }
 
@@ -60,10 +64,11 @@ export async function retryDelivery(
 	ctx: ServiceContext,
 	input: { id: string; note: string }
 ): Promise<DeliveryView> {
-	await authorize(ctx, 'outbox.retry', input.id);
+	const scope = await authorize(ctx, 'outbox.retry', input.id);
 	return ctx.db.transaction().execute(async (tx) => {
 		const now = ctx.clock.now();
-		const current = await findMessage(tx, input.id);
+		// Another organization's message is answered as not found: its existence is not disclosed.
+		const current = await findMessage(tx, input.id, scope);
 		if (!current) throw new AppError('NOT_FOUND');
 		if (!(await requeueDead(tx, input.id, now, input.note))) {
 			throw new AppError('CONFLICT', { reason: 'outbox_not_dead' });
@@ -73,7 +78,7 @@ export async function retryDelivery(
 			tx
 		);
 		ctx.logger.info({ outboxId: input.id, actor: ctx.actor.kind }, 'dead-lettered delivery queued again');
-		const updated = await findMessage(tx, input.id);
+		const updated = await findMessage(tx, input.id, scope);
 		return toView(updated ?? current);
 	});
 }
@@ -132,6 +137,7 @@ export async function sendTestMessage(ctx: ServiceContext, input: TestMessageInp
 			{
 				channel,
 				idempotencyKey: `dev-test:${randomUUID()}`,
+				organizationId: ctx.actor.kind === 'staff' ? ctx.actor.organizationId : null,
 				payload: { ...payload, ...(input.simulateFailure ? { simulateFailure: true } : {}) }
 			},
 			{ now: ctx.clock.now(), maxAttempts: 3 }

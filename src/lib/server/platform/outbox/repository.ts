@@ -121,19 +121,27 @@ export async function markFailed(
 		.execute();
 }
 
-export async function findMessage(db: Executor, id: string): Promise<OutboxRow | undefined> {
-	return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+/** Which organization's messages a caller may see: one organization, or every one (`all`). */
+export type OutboxScope = { organizationId: string } | 'all';
+
+export async function findMessage(
+	db: Executor,
+	id: string,
+	scope: OutboxScope
+): Promise<OutboxRow | undefined> {
+	let query = db.selectFrom('outbox').selectAll().where('id', '=', id);
+	if (scope !== 'all') query = query.where('organization_id', '=', scope.organizationId);
+	return query.executeTakeFirst();
 }
 
 export async function listByStatus(
 	db: Executor,
 	status: OutboxStatus,
-	options: { limit: number; offset?: number }
+	options: { limit: number; offset?: number; scope: OutboxScope }
 ): Promise<OutboxRow[]> {
-	return db
-		.selectFrom('outbox')
-		.selectAll()
-		.where('status', '=', status)
+	let query = db.selectFrom('outbox').selectAll().where('status', '=', status);
+	if (options.scope !== 'all') query = query.where('organization_id', '=', options.scope.organizationId);
+	return query
 		.orderBy('updated_at', 'desc')
 		.orderBy('id')
 		.limit(options.limit)
