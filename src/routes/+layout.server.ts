@@ -2,5 +2,13 @@ import { webMessages } from '$lib/server/platform/i18n';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => ({
-	i18n: { lang: locals.lang, dir: locals.dir, messages: webMessages(locals.lang) }
+	i18n: { lang: locals.lang, dir: locals.dir, messages: webMessages(locals.lang) },
+	// Who is signed in, and when the session ends without activity (as the server's clock sees it).
+	signedIn: locals.auth
+		? {
+				displayName: locals.auth.staff.displayName,
+				idleExpiresAt: locals.auth.session.idleExpiresAt.toISOString(),
+				serverNow: (locals.runtime?.clock.now() ?? new Date()).toISOString()
+			}
+		: null
 });

@@ -1,24 +1,8 @@
-import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import { generateHOTP } from '@oslojs/otp';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import spanish from '../../locales/es/errors.json' with { type: 'json' };
+import { DEMO_PASSWORD, freshCode } from './helpers';
 
-// The demo accounts of the public contract.
-const PASSWORD = 'anyvisit-demo';
-const TOTP_KEY = decodeBase32IgnorePadding('JBSWY3DPEHPK3PXP');
-
-/**
- * A code the account has not used yet: each account accepts a time step once, so a second sign-in of
- * the same account within 30 seconds waits for the next step.
- */
-const lastStep = new Map<string, number>();
-async function freshCode(email: string): Promise<string> {
-	const used = lastStep.get(email) ?? 0;
-	await expect.poll(() => Math.floor(Date.now() / 30_000), { timeout: 35_000 }).toBeGreaterThan(used);
-	const step = Math.floor(Date.now() / 30_000);
-	lastStep.set(email, step);
-	return generateHOTP(TOTP_KEY, BigInt(step), 6);
-}
+const PASSWORD = DEMO_PASSWORD;
 
 const login = (
 	request: APIRequestContext,

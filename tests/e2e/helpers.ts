@@ -1,3 +1,5 @@
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Browser, type Page } from '@playwright/test';
 
@@ -32,4 +34,21 @@ export async function expectAccessibleWithoutScripts(browser: Browser, page: Pag
 	await copy.goto(page.url());
 	await expectAccessible(copy);
 	await context.close();
+}
+
+/** The demo accounts of the identity contract. */
+export const DEMO_PASSWORD = 'anyvisit-demo';
+const DEMO_TOTP_KEY = decodeBase32IgnorePadding('JBSWY3DPEHPK3PXP');
+
+/**
+ * A TOTP code the account has not used yet: each account accepts a time step once, so a second
+ * sign-in of the same account within 30 seconds waits for the next step.
+ */
+const lastStep = new Map<string, number>();
+export async function freshCode(email: string): Promise<string> {
+	const used = lastStep.get(email) ?? 0;
+	await expect.poll(() => Math.floor(Date.now() / 30_000), { timeout: 35_000 }).toBeGreaterThan(used);
+	const step = Math.floor(Date.now() / 30_000);
+	lastStep.set(email, step);
+	return generateHOTP(DEMO_TOTP_KEY, BigInt(step), 6);
 }

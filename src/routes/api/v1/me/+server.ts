@@ -15,6 +15,7 @@ export const GET: RequestHandler = api(({ locals }) => {
 			displayName: staff.displayName,
 			organizationId: staff.organizationId,
 			roles: staff.roles,
+			now: (locals.runtime?.clock.now() ?? new Date()).toISOString(),
 			session: {
 				expiresAt: session.expiresAt.toISOString(),
 				idleExpiresAt: session.idleExpiresAt.toISOString()

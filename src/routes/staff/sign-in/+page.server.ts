@@ -1,0 +1,71 @@
+import { redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { signInStaff } from '$lib/server/identity/sign-in';
+import { signOut } from '$lib/server/identity/sign-out';
+import { serviceContext } from '$lib/server/platform/http/access';
+import { requireRuntime } from '$lib/server/platform/http/api';
+import { formFailure } from '$lib/server/platform/http/forms';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/platform/http/session-cookie';
+import { parseInput } from '$lib/server/platform/http/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.auth) redirect(303, '/staff');
+	return { ended: url.searchParams.get('ended') === '1' };
+};
+
+const SignInForm = v.object({
+	email: v.pipe(
+		v.string('errors:field.type_string'),
+		v.trim(),
+		v.nonEmpty('errors:field.required'),
+		v.maxLength(254, 'errors:field.too_long')
+	),
+	password: v.pipe(
+		v.string('errors:field.type_string'),
+		v.nonEmpty('errors:field.required'),
+		v.maxLength(1024, 'errors:field.too_long')
+	),
+	otp: v.pipe(
+		v.string('errors:field.type_string'),
+		v.trim(),
+		v.nonEmpty('errors:field.required'),
+		v.maxLength(32, 'errors:field.too_long')
+	)
+});
+
+export const actions: Actions = {
+	signin: async (event) => {
+		const form = await event.request.formData();
+		const field = (name: string) => {
+			const value = form.get(name);
+			return typeof value === 'string' ? value : '';
+		};
+		const email = field('email');
+		try {
+			const input = parseInput(SignInForm, {
+				email,
+				password: field('password'),
+				otp: field('otp')
+			});
+			const runtime = requireRuntime(event.locals);
+			const { token, session } = await signInStaff(
+				serviceContext(runtime, event.locals),
+				input,
+				event.locals.origin
+			);
+			setSessionCookie(event.cookies, token, session.expiresAt);
+		} catch (e) {
+			// Only the email is echoed back; never the password or the code.
+			return formFailure(event, e, { email });
+		}
+		redirect(303, '/staff');
+	},
+	signout: async (event) => {
+		if (event.locals.auth) {
+			await signOut(serviceContext(requireRuntime(event.locals), event.locals), event.locals.auth.session.id);
+		}
+		clearSessionCookie(event.cookies);
+		redirect(303, '/staff/sign-in');
+	}
+};
