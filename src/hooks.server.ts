@@ -6,7 +6,7 @@ import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
 import { config } from '$lib/server/platform/config';
 import { AppError } from '$lib/server/platform/errors';
 import { problemResponse } from '$lib/server/platform/http/api';
-import { authenticateStaff } from '$lib/server/identity/authenticate';
+import { authenticate } from '$lib/server/identity/authenticate';
 import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/platform/http/session-cookie';
 import { tFor } from '$lib/server/platform/i18n';
 import { LANGUAGE_COOKIE, languageCookieOptions } from '$lib/server/platform/http/cookies';
@@ -57,15 +57,21 @@ const session: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	const runtime = event.locals.runtime;
 	if (token && runtime) {
-		const auth = await authenticateStaff(runtime.db, token, runtime.clock.now());
-		if (auth) {
-			event.locals.auth = auth;
+		const auth = await authenticate(runtime.db, runtime.phi, token, runtime.clock.now());
+		event.locals.auth = auth;
+		if (auth?.kind === 'staff') {
 			const { staff } = auth;
 			event.locals.actor = {
 				kind: 'staff',
 				id: staff.id,
 				organizationId: staff.organizationId,
 				roles: staff.roles
+			};
+		} else if (auth?.kind === 'patient') {
+			event.locals.actor = {
+				kind: 'patient',
+				id: auth.patient.id,
+				organizationId: auth.patient.organizationId
 			};
 		} else {
 			clearSessionCookie(event.cookies);
@@ -78,6 +84,8 @@ const locale: Handle = async ({ event, resolve }) => {
 	const query = building ? null : event.url.searchParams.get('lang');
 	const { lang, chosen } = negotiateLanguage({
 		query,
+		// A signed-in patient's saved language.
+		preference: event.locals.auth?.kind === 'patient' ? event.locals.auth.patient.preferredLanguage : null,
 		cookie: event.cookies.get(LANGUAGE_COOKIE),
 		acceptLanguage: event.request.headers.get('accept-language')
 	});

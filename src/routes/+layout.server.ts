@@ -6,7 +6,9 @@ export const load: LayoutServerLoad = ({ locals }) => ({
 	// Who is signed in, and when the session ends without activity (as the server's clock sees it).
 	signedIn: locals.auth
 		? {
-				displayName: locals.auth.staff.displayName,
+				displayName:
+					locals.auth.kind === 'staff' ? locals.auth.staff.displayName : locals.auth.patient.givenName,
+				signOutAction: locals.auth.kind === 'staff' ? '/staff/sign-in?/signout' : '/sign-in?/signout',
 				idleExpiresAt: locals.auth.session.idleExpiresAt.toISOString(),
 				serverNow: (locals.runtime?.clock.now() ?? new Date()).toISOString()
 			}

@@ -35,7 +35,7 @@ describe.each(DATABASE_KINDS)('staff sign-in and sessions on %s', (kind) => {
 		expect(result.account).toMatchObject({ email: EMAIL, roles: ['admin'] });
 		expect(result.session.expiresAt.getTime() - clock.now().getTime()).toBe(12 * 60 * 60_000);
 		expect(result.session.idleExpiresAt.getTime() - clock.now().getTime()).toBe(15 * 60_000);
-		const auth = await authenticateStaff(db, result.token, clock.now());
+		const auth = await authenticateStaff(db, phi, result.token, clock.now());
 		expect(auth?.staff.email).toBe(EMAIL);
 		// Only a hash of the secret is stored.
 		const [, secret] = result.token.split('.');
@@ -130,12 +130,12 @@ describe.each(DATABASE_KINDS)('staff sign-in and sessions on %s', (kind) => {
 			client
 		);
 		clock.advance(10 * 60_000);
-		expect(await authenticateStaff(db, token, clock.now())).not.toBeNull();
+		expect(await authenticateStaff(db, phi, token, clock.now())).not.toBeNull();
 		clock.advance(10 * 60_000);
-		const slid = await authenticateStaff(db, token, clock.now());
+		const slid = await authenticateStaff(db, phi, token, clock.now());
 		expect(slid?.session.idleExpiresAt.getTime()).toBe(clock.now().getTime() + 15 * 60_000);
 		clock.advance(15 * 60_000);
-		expect(await authenticateStaff(db, token, clock.now())).toBeNull();
+		expect(await authenticateStaff(db, phi, token, clock.now())).toBeNull();
 		expect(await db.selectFrom('sessions').selectAll().execute()).toEqual([]);
 	});
 
@@ -148,7 +148,7 @@ describe.each(DATABASE_KINDS)('staff sign-in and sessions on %s', (kind) => {
 		);
 		for (let i = 0; i < 12 * 6; i++) {
 			clock.advance(10 * 60_000);
-			const auth = await authenticateStaff(db, token, clock.now());
+			const auth = await authenticateStaff(db, phi, token, clock.now());
 			if (i < 12 * 6 - 1) expect(auth).not.toBeNull();
 			else expect(auth).toBeNull();
 		}
@@ -167,8 +167,8 @@ describe.each(DATABASE_KINDS)('staff sign-in and sessions on %s', (kind) => {
 			{ email: EMAIL, password: DEMO_PASSWORD, otp: codeAt(clock.now()) },
 			client
 		);
-		expect(await authenticateStaff(db, forge(token), clock.now())).toBeNull();
-		expect(await authenticateStaff(db, token, clock.now())).not.toBeNull();
+		expect(await authenticateStaff(db, phi, forge(token), clock.now())).toBeNull();
+		expect(await authenticateStaff(db, phi, token, clock.now())).not.toBeNull();
 	});
 
 	test('deactivating a staff member ends their sessions; signing out ends one', async () => {
@@ -185,7 +185,7 @@ describe.each(DATABASE_KINDS)('staff sign-in and sessions on %s', (kind) => {
 			client
 		);
 		await db.updateTable('staff').set({ active: false }).where('email', '=', EMAIL).execute();
-		expect(await authenticateStaff(db, first.token, clock.now())).toBeNull();
+		expect(await authenticateStaff(db, phi, first.token, clock.now())).toBeNull();
 
 		const { ctx: nurseCtx } = testContext(db, {
 			phi,
@@ -197,7 +197,7 @@ describe.each(DATABASE_KINDS)('staff sign-in and sessions on %s', (kind) => {
 			}
 		});
 		await signOut(nurseCtx, nurse.session.id);
-		expect(await authenticateStaff(db, nurse.token, clock.now())).toBeNull();
+		expect(await authenticateStaff(db, phi, nurse.token, clock.now())).toBeNull();
 		const actions = (await db.selectFrom('audit_log').select('action').execute()).map((r) => r.action);
 		expect(actions.filter((a) => a === 'sign_in')).toHaveLength(2);
 		expect(actions).toContain('sign_out');
@@ -217,6 +217,6 @@ describe.each(DATABASE_KINDS)('staff sign-in and sessions on %s', (kind) => {
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		await db.updateTable('staff').set({ organization_id: other.id }).where('id', '=', account.id).execute();
-		expect(await authenticateStaff(db, token, clock.now())).toBeNull();
+		expect(await authenticateStaff(db, phi, token, clock.now())).toBeNull();
 	});
 });

@@ -230,7 +230,7 @@ export const openApiDocument = {
 			Me: {
 				type: 'object',
 				properties: {
-					kind: { type: 'string', enum: ['staff'] },
+					kind: { type: 'string', enum: ['staff', 'patient'] },
 					id: { type: 'string', format: 'uuid' },
 					email: { type: 'string' },
 					displayName: { type: 'string' },

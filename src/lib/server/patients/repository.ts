@@ -87,36 +87,28 @@ export async function readPatient(db: Executor, phi: PhiCipher, id: string): Pro
 	};
 }
 
-/** Ids of the organization's patients with this phone number (compared by blind index). */
+/** Ids of the patients (of one organization, or of any when null) with this phone number (by blind index). */
 export async function findPatientIdsByPhone(
 	db: Executor,
 	phi: PhiCipher,
-	organizationId: string,
+	organizationId: string | null,
 	phone: string
 ): Promise<string[]> {
-	const rows = await db
-		.selectFrom('patients')
-		.select('id')
-		.where('organization_id', '=', organizationId)
-		.where('phone_hmac', '=', phi.phoneIndex(phone))
-		.execute();
-	return rows.map((r) => r.id);
+	let query = db.selectFrom('patients').select('id').where('phone_hmac', '=', phi.phoneIndex(phone));
+	if (organizationId !== null) query = query.where('organization_id', '=', organizationId);
+	return (await query.execute()).map((r) => r.id);
 }
 
-/** Ids of the organization's patients with this email address (compared by blind index). */
+/** Ids of the patients (of one organization, or of any when null) with this email address (by blind index). */
 export async function findPatientIdsByEmail(
 	db: Executor,
 	phi: PhiCipher,
-	organizationId: string,
+	organizationId: string | null,
 	email: string
 ): Promise<string[]> {
-	const rows = await db
-		.selectFrom('patients')
-		.select('id')
-		.where('organization_id', '=', organizationId)
-		.where('email_hmac', '=', phi.emailIndex(email))
-		.execute();
-	return rows.map((r) => r.id);
+	let query = db.selectFrom('patients').select('id').where('email_hmac', '=', phi.emailIndex(email));
+	if (organizationId !== null) query = query.where('organization_id', '=', organizationId);
+	return (await query.execute()).map((r) => r.id);
 }
 
 export async function insertContact(

@@ -12,7 +12,8 @@ export type Actor =
 	| { kind: 'system' }
 	| { kind: 'anonymous' }
 	| { kind: 'dev-operator' }
-	| { kind: 'staff'; id: string; organizationId: string; roles: string[] };
+	| { kind: 'staff'; id: string; organizationId: string; roles: string[] }
+	| { kind: 'patient'; id: string; organizationId: string };
 
 /** What every service receives: so tests run it against a real database with a fixed clock. */
 export type ServiceContext = {

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
 	UNAUTHORIZED: 401,
 	/** One answer for every failed sign-in, whatever failed (no account enumeration). */
 	AUTH_FAILED: 401,
+	/** A one-time code that is wrong, used, expired or tried too often: one answer for all. */
+	OTP_INVALID: 401,
 	FORBIDDEN: 403,
 	NOT_FOUND: 404,
 	METHOD_NOT_ALLOWED: 405,

@@ -187,7 +187,18 @@ export interface SignInFailuresTable {
 	at: Date;
 }
 
+export interface SignInChallengesTable {
+	id: string;
+	patient_id: string | null;
+	code_hash: string;
+	expires_at: Date;
+	used_at: Date | null;
+	attempts: ColumnType<number, number | undefined, number>;
+	created_at: Date;
+}
+
 export interface Database {
+	sign_in_challenges: SignInChallengesTable;
 	staff_credentials: StaffCredentialsTable;
 	sessions: SessionsTable;
 	sign_in_failures: SignInFailuresTable;

@@ -10,7 +10,7 @@ import { parseInput } from '$lib/server/platform/http/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.auth) redirect(303, '/staff');
+	if (locals.auth?.kind === 'staff') redirect(303, '/staff');
 	return { ended: url.searchParams.get('ended') === '1' };
 };
 

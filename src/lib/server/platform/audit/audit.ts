@@ -27,8 +27,9 @@ function actorColumns(actor: Actor): {
 	actorId: string | null;
 	organizationId: string | null;
 } {
-	if (actor.kind === 'staff')
-		return { actorKind: 'staff', actorId: actor.id, organizationId: actor.organizationId };
+	if (actor.kind === 'staff' || actor.kind === 'patient') {
+		return { actorKind: actor.kind, actorId: actor.id, organizationId: actor.organizationId };
+	}
 	return { actorKind: actor.kind, actorId: null, organizationId: null };
 }
 

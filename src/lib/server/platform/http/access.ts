@@ -28,6 +28,6 @@ export function operatorContext(
 	locals: Pick<App.Locals, 'actor' | 'origin'>
 ): ServiceContext {
 	if (locals.actor.kind === 'staff') return serviceContext(runtime, locals);
-	if (runtime.config.env === 'production') throw forbidden();
+	if (runtime.config.env === 'production' || locals.actor.kind === 'patient') throw forbidden();
 	return serviceContext(runtime, { ...locals, actor: { kind: 'dev-operator' } });
 }

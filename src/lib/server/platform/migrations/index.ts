@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as foundation from './0001_foundation';
 import * as auditLog from './0002_audit_log';
 import * as identity from './0003_identity';
+import * as patientSignIn from './0004_patient_sign_in';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -10,5 +11,6 @@ import * as identity from './0003_identity';
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': foundation,
 	'0002_audit_log': auditLog,
-	'0003_identity': identity
+	'0003_identity': identity,
+	'0004_patient_sign_in': patientSignIn
 };

@@ -5,8 +5,16 @@ import type { RequestHandler } from './$types';
 
 /** The signed-in person and their roles; 401 when nobody is signed in. */
 export const GET: RequestHandler = api(({ locals }) => {
-	if (!locals.auth) return Promise.reject(new AppError('UNAUTHORIZED'));
-	const { staff, session } = locals.auth;
+	const auth = locals.auth;
+	if (!auth) return Promise.reject(new AppError('UNAUTHORIZED'));
+	const session = {
+		expiresAt: auth.session.expiresAt.toISOString(),
+		idleExpiresAt: auth.session.idleExpiresAt.toISOString()
+	};
+	const now = (locals.runtime?.clock.now() ?? new Date()).toISOString();
+	if (auth.kind === 'patient')
+		return Promise.resolve(json({ kind: 'patient', id: auth.patient.id, now, session }));
+	const { staff } = auth;
 	return Promise.resolve(
 		json({
 			kind: 'staff',
@@ -15,11 +23,8 @@ export const GET: RequestHandler = api(({ locals }) => {
 			displayName: staff.displayName,
 			organizationId: staff.organizationId,
 			roles: staff.roles,
-			now: (locals.runtime?.clock.now() ?? new Date()).toISOString(),
-			session: {
-				expiresAt: session.expiresAt.toISOString(),
-				idleExpiresAt: session.idleExpiresAt.toISOString()
-			}
+			now,
+			session
 		})
 	);
 });
