@@ -52,6 +52,7 @@ test.describe('staff sign-in page', () => {
 		await expect(page.getByText('Signed in as Jordan Lee')).toBeVisible();
 		const warning = page.getByRole('alertdialog', { name: 'Are you still there?' });
 		await expect(warning).toHaveCount(0);
+		await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 
 		await page.clock.fastForward('13:30');
 		await expect(warning).toBeVisible();

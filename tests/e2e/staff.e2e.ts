@@ -11,11 +11,11 @@ async function sendFailingTestMessage(page: Page, to: string) {
 }
 
 test.describe('clinic tools', () => {
-	test('staff home, development outbox and failed deliveries pass axe in English and Arabic', async ({
+	test('staff home, development outbox, failed deliveries and audit log pass axe in English and Arabic', async ({
 		page
 	}) => {
 		for (const lang of ['en', 'ar']) {
-			for (const path of ['/staff', '/dev/outbox', '/staff/outbox']) {
+			for (const path of ['/staff', '/dev/outbox', '/staff/outbox', '/staff/audit']) {
 				await page.goto(`${path}?lang=${lang}`);
 				await expect(page.locator('html')).toHaveAttribute('lang', lang);
 				await expectAccessible(page);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, test } from 'vitest';
 import { createAuditor } from '../../src/lib/server/platform/audit/audit';
 import { verifyAuditChain } from '../../src/lib/server/platform/audit/verify';
+import { searchAudit } from '../../src/lib/server/platform/audit/search';
 import { fixedClock } from '../../src/lib/server/platform/clock';
 import type { Db } from '../../src/lib/server/platform/db';
 import { retryDelivery, listDevOutbox } from '../../src/lib/server/platform/outbox/admin';
@@ -155,6 +156,55 @@ describe.each(DATABASE_KINDS)('audit log on %s', (kind) => {
 			// The note is not copied into the audit log; only identifiers are.
 			expect(JSON.stringify(rows)).not.toContain('fixed the number');
 			expect(await verifyAuditChain(db)).toEqual({ intact: true, entries: 3 });
+		});
+	});
+});
+
+describe.each(DATABASE_KINDS)('searching the audit log on %s', (kind) => {
+	test('an admin sees their organization’s entries, filtered, and the search is recorded; others are refused', async () => {
+		await withDatabase(kind, async ({ db }) => {
+			const [mine, theirs] = await Promise.all(
+				['Mine', 'Theirs'].map((name) =>
+					db
+						.insertInto('organizations')
+						.values({ name, time_zone: 'UTC' })
+						.returning('id')
+						.executeTakeFirstOrThrow()
+				)
+			);
+			const staffIn = (organizationId: string, roles: string[]) =>
+				({ kind: 'staff', id: `s-${organizationId}`, organizationId, roles }) as const;
+			const { ctx: writerMine } = testContext(db, { actor: staffIn(mine!.id, ['clinician']) });
+			const { ctx: writerTheirs } = testContext(db, { actor: staffIn(theirs!.id, ['clinician']) });
+			await writerMine.audit.record({
+				action: 'read',
+				resourceType: 'patient',
+				resourceId: 'p-1',
+				purpose: 'treatment'
+			});
+			await writerMine.audit.record({ action: 'update', resourceType: 'patient', resourceId: 'p-1' });
+			await writerTheirs.audit.record({ action: 'read', resourceType: 'patient', resourceId: 'p-2' });
+
+			const { ctx: admin } = testContext(db, { actor: staffIn(mine!.id, ['admin']) });
+			const all = await searchAudit(admin, { limit: 50 });
+			expect(all.map((e) => e.resourceId)).toEqual(['p-1', 'p-1']);
+			expect(all[0]!.seq).toBeGreaterThan(all[1]!.seq);
+			const reads = await searchAudit(admin, { action: 'read', limit: 50 });
+			expect(reads).toEqual([
+				expect.objectContaining({ action: 'read', purpose: 'treatment', ip: '203.0.113.7' })
+			]);
+			const paged = await searchAudit(admin, { before: all[0]!.seq, limit: 50 });
+			expect(paged.map((e) => e.seq)).not.toContain(all[0]!.seq);
+
+			const { ctx: nurse } = testContext(db, { actor: staffIn(mine!.id, ['nurse']) });
+			await expect(searchAudit(nurse, { limit: 50 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+			const searches = await db
+				.selectFrom('audit_log')
+				.selectAll()
+				.where('action', '=', 'audit.search')
+				.execute();
+			expect(searches.map((s) => s.outcome).sort()).toEqual(['denied', 'success', 'success', 'success']);
+			expect(await verifyAuditChain(db)).toMatchObject({ intact: true });
 		});
 	});
 });
