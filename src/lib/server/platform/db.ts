@@ -26,9 +26,13 @@ export async function openDatabase(options: {
 	/** An in-memory PGlite, for tests that need a throwaway database. */
 	memory?: boolean;
 	poolSize?: number;
+	/** Told when an idle pooled connection fails (a server restart, a terminated backend). */
+	onPoolError?: (error: Error) => void;
 }): Promise<DatabaseHandle> {
 	if (options.databaseUrl) {
 		const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+		// Without a listener, an idle connection's error would end the process; the pool replaces it.
+		pool.on('error', (error) => options.onPoolError?.(error));
 		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 		await sql`select 1`.execute(db);
 		return { db, kind: 'postgres', close: () => db.destroy() };

@@ -46,7 +46,11 @@ export async function startRuntime(
 	let phi: PhiCipher;
 	try {
 		phi = createPhiCipher(loadKeyring({ ...config.keys, dataDir: config.dataDir }));
-		handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+		handle = await openDatabase({
+			databaseUrl: config.databaseUrl,
+			dataDir: config.dataDir,
+			onPoolError: (error) => logger.warn({ err: error.message }, 'an idle database connection failed')
+		});
 		const applied = await migrateToLatest(handle.db);
 		if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 		if (handle.kind === 'pglite' && config.seedDemoData && (await isDatabaseEmpty(handle.db))) {
