@@ -4,7 +4,7 @@ import { requestPatientCode } from '$lib/server/identity/patient-sign-in';
 import { signOut } from '$lib/server/identity/sign-out';
 import { serviceContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
-import { formFailure } from '$lib/server/platform/http/forms';
+import { formFailure, formText } from '$lib/server/platform/http/forms';
 import { clearSessionCookie } from '$lib/server/platform/http/session-cookie';
 import { parseInput } from '$lib/server/platform/http/validation';
 import type { Actions } from './$types';
@@ -20,8 +20,7 @@ const RequestForm = v.object({
 
 export const actions: Actions = {
 	request: async (event) => {
-		const value = (await event.request.formData()).get('contact');
-		const contact = typeof value === 'string' ? value : '';
+		const contact = formText(await event.request.formData(), 'contact');
 		let challengeId: string;
 		try {
 			const input = parseInput(RequestForm, { contact });

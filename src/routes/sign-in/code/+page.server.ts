@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { verifyPatientCode } from '$lib/server/identity/patient-sign-in';
 import { serviceContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
-import { formFailure } from '$lib/server/platform/http/forms';
+import { formFailure, formText } from '$lib/server/platform/http/forms';
 import { setSessionCookie } from '$lib/server/platform/http/session-cookie';
 import { parseInput, uuid } from '$lib/server/platform/http/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,10 +27,7 @@ const CodeForm = v.object({
 export const actions: Actions = {
 	verify: async (event) => {
 		const form = await event.request.formData();
-		const field = (name: string) => {
-			const value = form.get(name);
-			return typeof value === 'string' ? value : '';
-		};
+		const field = (name: string) => formText(form, name);
 		try {
 			const input = parseInput(CodeForm, { challengeId: field('challengeId'), code: field('code') });
 			const ctx = serviceContext(requireRuntime(event.locals), event.locals);

@@ -1,10 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import * as v from 'valibot';
+import { StaffSignInInput } from '$lib/server/identity/schema';
 import { signInStaff } from '$lib/server/identity/sign-in';
 import { signOut } from '$lib/server/identity/sign-out';
 import { serviceContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
-import { formFailure } from '$lib/server/platform/http/forms';
+import { formFailure, formText } from '$lib/server/platform/http/forms';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/platform/http/session-cookie';
 import { parseInput } from '$lib/server/platform/http/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,36 +14,13 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return { ended: url.searchParams.get('ended') === '1' };
 };
 
-const SignInForm = v.object({
-	email: v.pipe(
-		v.string('errors:field.type_string'),
-		v.trim(),
-		v.nonEmpty('errors:field.required'),
-		v.maxLength(254, 'errors:field.too_long')
-	),
-	password: v.pipe(
-		v.string('errors:field.type_string'),
-		v.nonEmpty('errors:field.required'),
-		v.maxLength(1024, 'errors:field.too_long')
-	),
-	otp: v.pipe(
-		v.string('errors:field.type_string'),
-		v.trim(),
-		v.nonEmpty('errors:field.required'),
-		v.maxLength(32, 'errors:field.too_long')
-	)
-});
-
 export const actions: Actions = {
 	signin: async (event) => {
 		const form = await event.request.formData();
-		const field = (name: string) => {
-			const value = form.get(name);
-			return typeof value === 'string' ? value : '';
-		};
+		const field = (name: string) => formText(form, name);
 		const email = field('email');
 		try {
-			const input = parseInput(SignInForm, {
+			const input = parseInput(StaffSignInInput, {
 				email,
 				password: field('password'),
 				otp: field('otp')

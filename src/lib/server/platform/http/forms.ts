@@ -17,3 +17,9 @@ export function formFailure<E extends Record<string, string> = Record<never, str
 	const problem = problemFor(event, failure);
 	return fail(problem.status, { error: problem.body.error, ...echo } as FormProblem & Partial<E>);
 }
+
+/** A text field of a posted form ('' when missing or a file). */
+export function formText(form: FormData, name: string): string {
+	const value = form.get(name);
+	return typeof value === 'string' ? value : '';
+}

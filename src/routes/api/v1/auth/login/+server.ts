@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import * as v from 'valibot';
+import { StaffSignInInput } from '$lib/server/identity/schema';
 import { signInStaff } from '$lib/server/identity/sign-in';
 import { serviceContext } from '$lib/server/platform/http/access';
 import { api, requireRuntime } from '$lib/server/platform/http/api';
@@ -7,21 +8,7 @@ import { setSessionCookie } from '$lib/server/platform/http/session-cookie';
 import { readJson } from '$lib/server/platform/http/validation';
 import type { RequestHandler } from './$types';
 
-// Passwords may hold any character, so they are bounded, not filtered.
-const Body = v.strictObject({
-	email: v.pipe(
-		v.string('errors:field.type_string'),
-		v.trim(),
-		v.nonEmpty('errors:field.required'),
-		v.maxLength(254, 'errors:field.too_long')
-	),
-	password: v.pipe(
-		v.string('errors:field.type_string'),
-		v.nonEmpty('errors:field.required'),
-		v.maxLength(1024, 'errors:field.too_long')
-	),
-	otp: v.pipe(v.string('errors:field.type_string'), v.trim(), v.maxLength(32, 'errors:field.too_long'))
-});
+const Body = v.strictObject(StaffSignInInput.entries);
 
 export const POST: RequestHandler = api(async ({ locals, request, cookies }) => {
 	const input = await readJson(request, Body, { maxBytes: 4096 });
