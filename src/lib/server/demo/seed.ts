@@ -1,11 +1,11 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { hashPassword } from '../identity/password';
 import { writeCredentials } from '../identity/repository';
-import { insertContact, insertPatient } from '../patients/repository';
+import { insertContact, insertPatient, type NewPatient } from '../patients/repository';
 import { createAuditor } from '../platform/audit/audit';
 import type { PhiCipher } from '../platform/crypto/phi';
 import type { Db } from '../platform/db';
-import type { Accommodations, LicensePathway, StaffRole } from '../platform/schema';
+import type { LicensePathway, StaffRole } from '../platform/schema';
 
 // Synthetic people only (Synthea-style): names, numbers (555-01xx) and addresses are invented.
 // Staff addresses are the demo accounts of the public contract (demo.anyvisit.test, never in production).
@@ -19,18 +19,7 @@ type DemoStaff = {
 	licenses?: { state: string; credential: string; number: string; pathway: LicensePathway }[];
 };
 
-type DemoPatient = {
-	givenName: string;
-	familyName: string;
-	birthDate: string;
-	phone: string | null;
-	phoneKind: 'mobile' | 'landline' | null;
-	email: string | null;
-	language: string;
-	contactChannel: 'sms' | 'email' | 'voice';
-	homeState: string;
-	timeZone: string;
-	accommodations: Accommodations;
+type DemoPatient = Omit<NewPatient, 'organizationId'> & {
 	caregiver?: { displayName: string; relationship: string; phone: string; language: string };
 };
 
@@ -119,7 +108,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 		phone: '+15125550101',
 		phoneKind: 'mobile',
 		email: null,
-		language: 'es',
+		preferredLanguage: 'es',
 		contactChannel: 'sms',
 		homeState: 'TX',
 		timeZone: 'America/Chicago',
@@ -133,7 +122,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 		phone: '+13125550102',
 		phoneKind: 'mobile',
 		email: 'layla.hassan@example.org',
-		language: 'ar',
+		preferredLanguage: 'ar',
 		contactChannel: 'sms',
 		homeState: 'IL',
 		timeZone: 'America/Chicago',
@@ -147,7 +136,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 		phone: '+17205550103',
 		phoneKind: 'mobile',
 		email: 'marcus.johnson@example.org',
-		language: 'en',
+		preferredLanguage: 'en',
 		contactChannel: 'email',
 		homeState: 'CO',
 		timeZone: 'America/Denver',
@@ -161,7 +150,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 		phone: '+16085550104',
 		phoneKind: 'landline',
 		email: null,
-		language: 'en',
+		preferredLanguage: 'en',
 		contactChannel: 'voice',
 		homeState: 'WI',
 		timeZone: 'America/Chicago',
@@ -175,7 +164,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 		phone: '+16515550105',
 		phoneKind: 'mobile',
 		email: null,
-		language: 'vi',
+		preferredLanguage: 'vi',
 		contactChannel: 'sms',
 		homeState: 'MN',
 		timeZone: 'America/Chicago',
@@ -255,33 +244,20 @@ export async function seedDemoData(
 					.execute();
 			}
 		}
-		for (const p of DEMO_PATIENTS) {
-			const patientId = await insertPatient(tx, phi, {
-				organizationId: org.id,
-				givenName: p.givenName,
-				familyName: p.familyName,
-				birthDate: p.birthDate,
-				phone: p.phone,
-				phoneKind: p.phoneKind,
-				email: p.email,
-				preferredLanguage: p.language,
-				contactChannel: p.contactChannel,
-				homeState: p.homeState,
-				timeZone: p.timeZone,
-				accommodations: p.accommodations
-			});
+		for (const { caregiver, ...patient } of DEMO_PATIENTS) {
+			const patientId = await insertPatient(tx, phi, { ...patient, organizationId: org.id });
 			await audit.record(
 				{ action: 'create', resourceType: 'patient', resourceId: patientId, purpose: 'demo data' },
 				tx
 			);
-			if (p.caregiver) {
+			if (caregiver) {
 				await insertContact(tx, phi, {
 					patientId,
-					displayName: p.caregiver.displayName,
-					relationship: p.caregiver.relationship,
-					phone: p.caregiver.phone,
+					displayName: caregiver.displayName,
+					relationship: caregiver.relationship,
+					phone: caregiver.phone,
 					email: null,
-					preferredLanguage: p.caregiver.language,
+					preferredLanguage: caregiver.language,
 					mayJoinVisits: true
 				});
 			}

@@ -3,7 +3,8 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, SessionSubject } from '../platform/schema';
+import type { Selectable } from 'kysely';
+import type { Database, SessionSubject, SessionsTable } from '../platform/schema';
 
 type Executor = Kysely<Database>;
 
@@ -39,35 +40,35 @@ export async function createSession(
 ): Promise<{ token: string; session: Session }> {
 	const id = randomPart();
 	const secret = randomPart();
-	const expiresAt = new Date(options.now.getTime() + options.absoluteMs);
-	await db
-		.insertInto('sessions')
-		.values({
-			id,
-			secret_hash: hashSecret(secret),
-			subject_kind: subject.kind,
-			staff_id: subject.kind === 'staff' ? subject.id : null,
-			patient_id: subject.kind === 'patient' ? subject.id : null,
-			organization_id: subject.organizationId,
-			created_at: options.now,
-			last_active_at: options.now,
-			expires_at: expiresAt,
-			idle_timeout_seconds: Math.round(options.idleMs / 1000)
-		})
-		.execute();
+	const row = {
+		id,
+		secret_hash: hashSecret(secret),
+		subject_kind: subject.kind,
+		staff_id: subject.kind === 'staff' ? subject.id : null,
+		patient_id: subject.kind === 'patient' ? subject.id : null,
+		organization_id: subject.organizationId,
+		created_at: options.now,
+		last_active_at: options.now,
+		expires_at: new Date(options.now.getTime() + options.absoluteMs),
+		idle_timeout_seconds: Math.round(options.idleMs / 1000)
+	};
+	await db.insertInto('sessions').values(row).execute();
+	return { token: `${id}.${secret}`, session: toSession(row) };
+}
+
+/** The session as services see it, with the moment inactivity would end it. */
+function toSession(row: Selectable<SessionsTable>): Session {
+	const idleEnds = row.last_active_at.getTime() + row.idle_timeout_seconds * 1000;
 	return {
-		token: `${id}.${secret}`,
-		session: {
-			id,
-			subjectKind: subject.kind,
-			staffId: subject.kind === 'staff' ? subject.id : null,
-			patientId: subject.kind === 'patient' ? subject.id : null,
-			organizationId: subject.organizationId,
-			createdAt: options.now,
-			lastActiveAt: options.now,
-			expiresAt,
-			idleExpiresAt: new Date(Math.min(expiresAt.getTime(), options.now.getTime() + options.idleMs))
-		}
+		id: row.id,
+		subjectKind: row.subject_kind,
+		staffId: row.staff_id,
+		patientId: row.patient_id,
+		organizationId: row.organization_id,
+		createdAt: row.created_at,
+		lastActiveAt: row.last_active_at,
+		expiresAt: row.expires_at,
+		idleExpiresAt: new Date(Math.min(row.expires_at.getTime(), idleEnds))
 	};
 }
 
@@ -92,17 +93,7 @@ export async function validateSessionToken(db: Executor, token: string, now: Dat
 		lastActiveAt = now;
 		await db.updateTable('sessions').set({ last_active_at: now }).where('id', '=', id).execute();
 	}
-	return {
-		id: row.id,
-		subjectKind: row.subject_kind,
-		staffId: row.staff_id,
-		patientId: row.patient_id,
-		organizationId: row.organization_id,
-		createdAt: row.created_at,
-		lastActiveAt,
-		expiresAt: row.expires_at,
-		idleExpiresAt: new Date(Math.min(row.expires_at.getTime(), lastActiveAt.getTime() + idleMs))
-	};
+	return toSession({ ...row, last_active_at: lastActiveAt });
 }
 
 export async function invalidateSession(db: Executor, id: string): Promise<void> {

@@ -87,28 +87,35 @@ export async function readPatient(db: Executor, phi: PhiCipher, id: string): Pro
 	};
 }
 
+async function findIdsByIndex(
+	db: Executor,
+	column: 'phone_hmac' | 'email_hmac',
+	index: string,
+	organizationId: string | null
+): Promise<string[]> {
+	let query = db.selectFrom('patients').select('id').where(column, '=', index);
+	if (organizationId !== null) query = query.where('organization_id', '=', organizationId);
+	return (await query.execute()).map((r) => r.id);
+}
+
 /** Ids of the patients (of one organization, or of any when null) with this phone number (by blind index). */
-export async function findPatientIdsByPhone(
+export function findPatientIdsByPhone(
 	db: Executor,
 	phi: PhiCipher,
 	organizationId: string | null,
 	phone: string
 ): Promise<string[]> {
-	let query = db.selectFrom('patients').select('id').where('phone_hmac', '=', phi.phoneIndex(phone));
-	if (organizationId !== null) query = query.where('organization_id', '=', organizationId);
-	return (await query.execute()).map((r) => r.id);
+	return findIdsByIndex(db, 'phone_hmac', phi.phoneIndex(phone), organizationId);
 }
 
 /** Ids of the patients (of one organization, or of any when null) with this email address (by blind index). */
-export async function findPatientIdsByEmail(
+export function findPatientIdsByEmail(
 	db: Executor,
 	phi: PhiCipher,
 	organizationId: string | null,
 	email: string
 ): Promise<string[]> {
-	let query = db.selectFrom('patients').select('id').where('email_hmac', '=', phi.emailIndex(email));
-	if (organizationId !== null) query = query.where('organization_id', '=', organizationId);
-	return (await query.execute()).map((r) => r.id);
+	return findIdsByIndex(db, 'email_hmac', phi.emailIndex(email), organizationId);
 }
 
 export async function insertContact(
