@@ -61,6 +61,23 @@ test.describe('patient sign-in with a one-time code', () => {
 	});
 });
 
+test.describe('on a slow phone', () => {
+	test('what the patient typed before the page finished loading survives hydration', async ({ page }) => {
+		// Hold the app's scripts back so the patient types into the server-rendered form first.
+		let release = () => {};
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/_app/immutable/**', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.goto('/sign-in?lang=en', { waitUntil: 'commit' });
+		await page.getByLabel('Mobile number or email').fill('512 555 0101');
+		release();
+		await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+		await expect(page.getByLabel('Mobile number or email')).toHaveValue('512 555 0101');
+	});
+});
+
 test.describe('patient sign-in without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
