@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Db } from '../../src/lib/server/platform/db';
 import { enqueue, type OutboxMessage } from '../../src/lib/server/platform/outbox/outbox';
-import type { OutboxRow } from '../../src/lib/server/platform/schema';
+import type { OutboxRow, StaffRole } from '../../src/lib/server/platform/schema';
+import { insertPatient, type NewPatient } from '../../src/lib/server/patients/repository';
 import type { PhiCipher } from '../../src/lib/server/platform/crypto/phi';
 
 // Builders for test data: synthetic people only, with overrides for what a test cares about.
@@ -70,4 +71,48 @@ export async function deadMessage(
 		.where('id', '=', row!.id)
 		.returningAll()
 		.executeTakeFirstOrThrow();
+}
+
+export async function createStaffMember(
+	db: Db,
+	organizationId: string,
+	overrides: { roles?: StaffRole[]; email?: string; displayName?: string } = {}
+) {
+	return db
+		.insertInto('staff')
+		.values({
+			organization_id: organizationId,
+			email: overrides.email ?? `staff-${randomUUID().slice(0, 8)}@clinic.example`,
+			display_name: overrides.displayName ?? 'Test Staff',
+			roles: overrides.roles ?? ['clinician'],
+			time_zone: 'America/Chicago'
+		})
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/** A synthetic patient (made-up name, 555 number), sealed like every patient. */
+export async function createPatient(
+	db: Db,
+	phi: PhiCipher,
+	organizationId: string,
+	overrides: Partial<NewPatient> = {}
+): Promise<string> {
+	return db.transaction().execute((tx) =>
+		insertPatient(tx, phi, {
+			organizationId,
+			givenName: 'Test',
+			familyName: `Patient-${randomUUID().slice(0, 6)}`,
+			birthDate: '1970-01-01',
+			phone: `+1555555${String(randomInt(0, 10_000)).padStart(4, '0')}`,
+			phoneKind: 'mobile',
+			email: null,
+			preferredLanguage: 'en',
+			contactChannel: 'sms',
+			homeState: 'TX',
+			timeZone: 'America/Chicago',
+			accommodations: {},
+			...overrides
+		})
+	);
 }

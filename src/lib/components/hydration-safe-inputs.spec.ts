@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * Svelte writes an input's `value={…}` into the field when the page hydrates, wiping whatever a
  * person typed while the scripts were still loading (slow phones, weak signal). Server-rendered text
- * fields therefore take `defaultValue={…}`, which fills the field without overwriting what was typed.
+ * fields therefore take `defaultValue={…}` (and boxes `defaultChecked`), which fill the field without
+ * overwriting what was typed.
  */
 const KEPT_AS_IS = new Set(['hidden', 'submit', 'button', 'radio', 'checkbox', 'reset', 'image']);
 
@@ -36,8 +37,12 @@ function clobberingFields(source: string): string[] {
 		if (Array.isArray(node)) return node.forEach(visit);
 		const element = node as Node;
 		if (element.type === 'RegularElement' && (element.name === 'input' || element.name === 'textarea')) {
-			const setsValue = element.attributes?.some((a) => a.type === 'Attribute' && a.name === 'value');
-			if (setsValue && !KEPT_AS_IS.has(staticType(element) ?? 'text')) found.push(element.name);
+			const type = staticType(element) ?? 'text';
+			const sets = (name: string) =>
+				element.attributes?.some((a) => a.type === 'Attribute' && a.name === name) ?? false;
+			if (sets('value') && !KEPT_AS_IS.has(type)) found.push(element.name);
+			// Likewise a box ticked before hydration: `defaultChecked`, not `checked`.
+			if (sets('checked') && (type === 'checkbox' || type === 'radio')) found.push(element.name);
 		}
 		for (const [key, value] of Object.entries(element)) if (key !== 'parent') visit(value);
 	};
@@ -53,6 +58,8 @@ describe('server-rendered form fields', () => {
 		expect(clobberingFields('<input name="a" defaultValue={x} />')).toEqual([]);
 		expect(clobberingFields('<input type="hidden" name="id" value={id} />')).toEqual([]);
 		expect(clobberingFields('{#if ok}<form><input value={x} /></form>{/if}')).toEqual(['input']);
+		expect(clobberingFields('<input type="checkbox" name="r" value="a" checked={on} />')).toEqual(['input']);
+		expect(clobberingFields('<input type="checkbox" name="r" value="a" defaultChecked={on} />')).toEqual([]);
 	});
 
 	it('keep what a person typed before hydration: no component sets value= on a text field', () => {

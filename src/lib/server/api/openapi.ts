@@ -81,6 +81,35 @@ export const openApiDocument = {
 				}
 			}
 		},
+		'/patients/{id}': {
+			get: {
+				operationId: 'getPatient',
+				summary:
+					'One patient’s record: the patient themself, or staff of their organization whose role reads patients. Audited.',
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				responses: {
+					'200': {
+						description: 'The patient',
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									properties: { patient: { $ref: '#/components/schemas/Patient' } }
+								}
+							}
+						}
+					},
+					'401': problem,
+					'403': { ...problem, description: 'The role does not read patients' },
+					'404': {
+						...problem,
+						description:
+							'No such patient, or not one the caller may read (answered alike, so ids cannot be probed)'
+					},
+					'422': problem
+				}
+			}
+		},
 		'/languages': {
 			get: {
 				operationId: 'listLanguages',
@@ -240,6 +269,24 @@ export const openApiDocument = {
 						items: { type: 'string', enum: ['admin', 'clinician', 'nurse', 'scheduler', 'biller'] }
 					},
 					session: { $ref: '#/components/schemas/SessionTimes' }
+				}
+			},
+			Patient: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					organizationId: { type: 'string', format: 'uuid' },
+					givenName: { type: 'string' },
+					familyName: { type: 'string' },
+					birthDate: { type: 'string', format: 'date' },
+					phone: { type: ['string', 'null'] },
+					phoneKind: { type: ['string', 'null'], enum: ['mobile', 'landline', null] },
+					email: { type: ['string', 'null'] },
+					preferredLanguage: { type: 'string' },
+					contactChannel: { type: 'string', enum: ['sms', 'email', 'voice'] },
+					homeState: { type: 'string' },
+					timeZone: { type: 'string' },
+					accommodations: { type: 'object' }
 				}
 			},
 			Problem: {

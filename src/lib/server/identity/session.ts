@@ -24,6 +24,8 @@ export type Session = {
 	expiresAt: Date;
 	/** When the session ends if nothing happens before. */
 	idleExpiresAt: Date;
+	/** While in the future a live visit holds the session open. */
+	heldUntil: Date | null;
 };
 
 const hashSecret = (secret: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
@@ -50,7 +52,8 @@ export async function createSession(
 		created_at: options.now,
 		last_active_at: options.now,
 		expires_at: new Date(options.now.getTime() + options.absoluteMs),
-		idle_timeout_seconds: Math.round(options.idleMs / 1000)
+		idle_timeout_seconds: Math.round(options.idleMs / 1000),
+		held_until: null
 	};
 	await db.insertInto('sessions').values(row).execute();
 	return { token: `${id}.${secret}`, session: toSession(row) };
@@ -59,6 +62,7 @@ export async function createSession(
 /** The session as services see it, with the moment inactivity would end it. */
 function toSession(row: Selectable<SessionsTable>): Session {
 	const idleEnds = row.last_active_at.getTime() + row.idle_timeout_seconds * 1000;
+	const ends = Math.max(Math.min(row.expires_at.getTime(), idleEnds), row.held_until?.getTime() ?? 0);
 	return {
 		id: row.id,
 		subjectKind: row.subject_kind,
@@ -68,7 +72,8 @@ function toSession(row: Selectable<SessionsTable>): Session {
 		createdAt: row.created_at,
 		lastActiveAt: row.last_active_at,
 		expiresAt: row.expires_at,
-		idleExpiresAt: new Date(Math.min(row.expires_at.getTime(), idleEnds))
+		idleExpiresAt: new Date(ends),
+		heldUntil: row.held_until
 	};
 }
 
@@ -84,23 +89,43 @@ export async function validateSessionToken(db: Executor, token: string, now: Dat
 	const given = new TextEncoder().encode(hashSecret(secret));
 	if (!constantTimeEqual(given, new TextEncoder().encode(row.secret_hash))) return null;
 	const idleMs = row.idle_timeout_seconds * 1000;
-	if (now >= row.expires_at || now.getTime() >= row.last_active_at.getTime() + idleMs) {
+	const held = row.held_until !== null && now < row.held_until;
+	if (!held && (now >= row.expires_at || now.getTime() >= row.last_active_at.getTime() + idleMs)) {
 		await db.deleteFrom('sessions').where('id', '=', id).execute();
 		return null;
 	}
 	let lastActiveAt = row.last_active_at;
-	if (now.getTime() - lastActiveAt.getTime() >= TOUCH_AFTER_MS) {
+	// Once past the absolute expiry only a hold keeps the session; activity does not extend it.
+	if (now < row.expires_at && now.getTime() - lastActiveAt.getTime() >= TOUCH_AFTER_MS) {
 		lastActiveAt = now;
 		await db.updateTable('sessions').set({ last_active_at: now }).where('id', '=', id).execute();
 	}
 	return toSession({ ...row, last_active_at: lastActiveAt });
 }
 
+/** How far ahead each heartbeat of a live visit holds its participants' sessions open. */
+export const LIVE_VISIT_HOLD_MS = 2 * 60_000;
+
+/**
+ * Holds a session open until `until`: neither inactivity nor the absolute expiry ends it before then
+ * (a clinician or patient is never signed out mid-visit). The visit room renews the hold while the
+ * visit is live; once it lapses the usual limits apply again, so a session past its absolute expiry
+ * ends at the first request after the visit.
+ */
+export async function holdSession(db: Executor, id: string, until: Date): Promise<void> {
+	await db.updateTable('sessions').set({ held_until: until }).where('id', '=', id).execute();
+}
+
 export async function invalidateSession(db: Executor, id: string): Promise<void> {
 	await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
-/** Signs a person out everywhere. */
-export async function invalidateStaffSessions(db: Executor, staffId: string): Promise<void> {
-	await db.deleteFrom('sessions').where('staff_id', '=', staffId).execute();
+/** Ends every session of a person (sign out everywhere, deactivation); returns how many ended. */
+export async function invalidateSubjectSessions(
+	db: Executor,
+	subject: { kind: SessionSubject; id: string }
+): Promise<number> {
+	const column = subject.kind === 'staff' ? 'staff_id' : 'patient_id';
+	const result = await db.deleteFrom('sessions').where(column, '=', subject.id).executeTakeFirst();
+	return Number(result.numDeletedRows);
 }

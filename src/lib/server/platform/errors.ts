@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
 	NOT_FOUND: 404,
 	METHOD_NOT_ALLOWED: 405,
 	CONFLICT: 409,
+	/** An admin may not deactivate or reset their own sign-in (another admin must). */
+	SELF_DEACTIVATION: 409,
+	/** An invitation or visit link that expired, was used, or was replaced. */
+	LINK_EXPIRED: 410,
 	RATE_LIMITED: 429,
 	UNAVAILABLE: 503,
 	INTERNAL: 500

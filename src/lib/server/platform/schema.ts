@@ -179,6 +179,28 @@ export interface SessionsTable {
 	last_active_at: Date;
 	expires_at: Date;
 	idle_timeout_seconds: number;
+	held_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface StaffInvitationsTable {
+	id: string;
+	staff_id: string;
+	token_hash: string;
+	data_key_id: string;
+	totp_key_enc: string;
+	invited_by: string | null;
+	created_at: Date;
+	expires_at: Date;
+	accepted_at: Date | null;
+	revoked_at: Date | null;
+}
+
+export interface StaffRecoveryCodesTable {
+	id: Generated<string>;
+	staff_id: string;
+	code_hash: string;
+	created_at: Date;
+	used_at: Date | null;
 }
 
 export interface SignInFailuresTable {
@@ -200,6 +222,8 @@ export interface SignInChallengesTable {
 export interface Database {
 	sign_in_challenges: SignInChallengesTable;
 	staff_credentials: StaffCredentialsTable;
+	staff_invitations: StaffInvitationsTable;
+	staff_recovery_codes: StaffRecoveryCodesTable;
 	sessions: SessionsTable;
 	sign_in_failures: SignInFailuresTable;
 	audit_log: AuditLogTable;

@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth?.kind === 'staff') redirect(303, '/staff');
-	return { ended: url.searchParams.get('ended') === '1' };
+	return { ended: url.searchParams.get('ended') === '1', recovery: url.searchParams.has('recovery') };
 };
 
 export const actions: Actions = {
@@ -23,7 +23,8 @@ export const actions: Actions = {
 			const input = parseInput(StaffSignInInput, {
 				email,
 				password: field('password'),
-				otp: field('otp')
+				// A recovery code stands in for the authenticator app's code.
+				otp: field('otp') || field('recovery')
 			});
 			const runtime = requireRuntime(event.locals);
 			const { token, session } = await signInStaff(

@@ -10,6 +10,11 @@ export type AuditEvent = {
 	resourceId?: string | null;
 	outcome?: AuditFields['outcome'];
 	purpose?: string | null;
+	/**
+	 * The organization the entry belongs to when the actor has none (someone not yet signed in, such
+	 * as a failed sign-in or an enrolment), so that organization's admins find it.
+	 */
+	organizationId?: string | null;
 	/** Identifiers and counts only: never names, numbers, dates of birth or message bodies. */
 	details?: Record<string, string | number | boolean | null>;
 };
@@ -22,7 +27,10 @@ export interface Auditor {
 	record(event: AuditEvent, executor?: Kysely<Database>): Promise<void>;
 }
 
-function actorColumns(actor: Actor): {
+function actorColumns(
+	actor: Actor,
+	organizationId: string | null
+): {
 	actorKind: string;
 	actorId: string | null;
 	organizationId: string | null;
@@ -30,7 +38,7 @@ function actorColumns(actor: Actor): {
 	if (actor.kind === 'staff' || actor.kind === 'patient') {
 		return { actorKind: actor.kind, actorId: actor.id, organizationId: actor.organizationId };
 	}
-	return { actorKind: actor.kind, actorId: null, organizationId: null };
+	return { actorKind: actor.kind, actorId: null, organizationId };
 }
 
 async function append(tx: Kysely<Database>, fields: Omit<AuditFields, 'seq'>): Promise<void> {
@@ -79,7 +87,7 @@ export function createAuditor(options: {
 		async record(event, executor) {
 			const fields: Omit<AuditFields, 'seq'> = {
 				occurredAt: options.now(),
-				...actorColumns(options.actor),
+				...actorColumns(options.actor, event.organizationId ?? null),
 				action: event.action,
 				resourceType: event.resourceType,
 				resourceId: event.resourceId ?? null,

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../context';
-import { forbidden } from '../errors';
+import { requirePermission } from '../../identity/policy';
 import type { AuditOutcome } from '../schema';
 
 export type AuditQuery = {
@@ -34,10 +34,8 @@ export type AuditEntryView = {
  */
 export async function searchAudit(ctx: ServiceContext, query: AuditQuery): Promise<AuditEntryView[]> {
 	const { actor } = ctx;
-	const admin = actor.kind === 'staff' && actor.roles.includes('admin');
-	if (!admin && actor.kind !== 'dev-operator') {
-		await ctx.audit.record({ action: 'audit.search', resourceType: 'audit_log', outcome: 'denied' });
-		throw forbidden();
+	if (actor.kind !== 'dev-operator') {
+		await requirePermission(ctx, 'audit.search', { action: 'audit.search', resourceType: 'audit_log' });
 	}
 	let q = ctx.db.selectFrom('audit_log').selectAll();
 	if (actor.kind === 'staff') q = q.where('organization_id', '=', actor.organizationId);

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation';
 import * as auditLog from './0002_audit_log';
 import * as identity from './0003_identity';
 import * as patientSignIn from './0004_patient_sign_in';
+import * as staffEnrolment from './0005_staff_enrolment';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
 	'0001_foundation': foundation,
 	'0002_audit_log': auditLog,
 	'0003_identity': identity,
-	'0004_patient_sign_in': patientSignIn
+	'0004_patient_sign_in': patientSignIn,
+	'0005_staff_enrolment': staffEnrolment
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from '../context';
-import { AppError, forbidden } from '../errors';
+import { requirePermission } from '../../identity/policy';
+import { AppError } from '../errors';
 import type { OutboxRow, OutboxStatus } from '../schema';
 import { enqueue } from './outbox';
 import { findMessage, listByStatus, listDevMessages, requeueDead, type OutboxScope } from './repository';
@@ -34,19 +35,15 @@ function toView(row: OutboxRow): DeliveryView {
 	};
 }
 
-// Until staff sign-in (Foundation 2) only the development operator may manage deliveries;
-// afterwards admins of the organization may. A refused attempt is audited.
-const isOperator = ({ actor }: ServiceContext) =>
-	actor.kind === 'dev-operator' || (actor.kind === 'staff' && actor.roles.includes('admin'));
-
 /** What the actor may see: an admin their organization's messages, the development operator all. */
 async function authorize(ctx: ServiceContext, action: string, resourceId?: string): Promise<OutboxScope> {
-	const { actor } = ctx;
-	if (actor.kind === 'dev-operator') return 'all';
-	if (actor.kind === 'staff' && actor.roles.includes('admin'))
-		return { organizationId: actor.organizationId };
-	await ctx.audit.record({ action, resourceType: 'outbox_message', resourceId, outcome: 'denied' });
-	throw forbidden();
+	if (ctx.actor.kind === 'dev-operator') return 'all';
+	const admin = await requirePermission(ctx, 'outbox.manage', {
+		action,
+		resourceType: 'outbox_message',
+		resourceId
+	});
+	return { organizationId: admin.organizationId };
 }
 
 /** Deliveries in one state, newest first. */
@@ -85,10 +82,7 @@ export async function retryDelivery(
 
 /** Every message the development outbox holds (SMS, email, calls that would have been sent). */
 export async function listDevOutbox(ctx: ServiceContext, options: { limit: number }) {
-	if (!isOperator(ctx)) {
-		await ctx.audit.record({ action: 'read', resourceType: 'dev_outbox', outcome: 'denied' });
-		throw forbidden();
-	}
+	await authorize(ctx, 'dev_outbox.read');
 	const rows = await listDevMessages(ctx.db, ctx.phi, options);
 	// Messages carry phone numbers, addresses and texts to patients: reading them is a PHI read.
 	await ctx.audit.record({
@@ -122,7 +116,7 @@ export type TestMessageInput = {
  * `simulateFailure` the development sink refuses it, so the failed-deliveries page can be tried.
  */
 export async function sendTestMessage(ctx: ServiceContext, input: TestMessageInput): Promise<{ id: string }> {
-	if (!isOperator(ctx)) throw forbidden();
+	await authorize(ctx, 'outbox.test');
 	const { channel, to, language, text } = input;
 	const payload =
 		channel === 'email'

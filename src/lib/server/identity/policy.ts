@@ -1,0 +1,46 @@
+import type { Actor, ServiceContext } from '../platform/context';
+import { forbidden, notFound } from '../platform/errors';
+import type { StaffRole } from '../platform/schema';
+
+export type StaffActor = Extract<Actor, { kind: 'staff' }>;
+
+/**
+ * What each staff role may do. Services ask here, not routes: HIPAA 164.308(a)(4) (information access
+ * management) and 164.502(b) (minimum necessary). A person holding several roles has their union.
+ */
+export const ROLE_PERMISSIONS = {
+	'staff.manage': ['admin'],
+	'audit.search': ['admin'],
+	'outbox.manage': ['admin'],
+	'patient.read': ['admin', 'clinician', 'nurse', 'scheduler', 'biller']
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof ROLE_PERMISSIONS;
+
+type Attempt = { action: string; resourceType: string; resourceId?: string | null };
+
+export function holds(actor: Actor, permission: Permission): actor is StaffActor {
+	if (actor.kind !== 'staff') return false;
+	const allowed: readonly string[] = ROLE_PERMISSIONS[permission];
+	return actor.roles.some((role) => allowed.includes(role));
+}
+
+/** The acting staff member when they hold `permission`; otherwise the refusal is audited and 403. */
+export async function requirePermission(
+	ctx: ServiceContext,
+	permission: Permission,
+	attempt: Attempt
+): Promise<StaffActor> {
+	if (holds(ctx.actor, permission)) return ctx.actor;
+	await ctx.audit.record({ ...attempt, outcome: 'denied', details: { permission } });
+	throw forbidden();
+}
+
+/**
+ * A record outside the actor's reach (another patient's, another organization's) is answered exactly
+ * like one that does not exist, so ids cannot be probed; the attempt is audited.
+ */
+export async function refuseAsNotFound(ctx: ServiceContext, attempt: Attempt): Promise<never> {
+	await ctx.audit.record({ ...attempt, outcome: 'denied', details: { reason: 'out_of_scope' } });
+	throw notFound();
+}
