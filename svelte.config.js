@@ -9,9 +9,9 @@ const config = {
 		adapter: adapter({ out: 'build', precompress: true }),
 		// The service worker is registered by @vite-pwa/sveltekit (see vite.config.ts).
 		serviceWorker: { register: false },
-		// SvelteKit's own origin check trusts adapter-node's guess of the protocol (https unless told)
-		// and cannot exempt signature-verified webhooks; hooks.server.ts enforces same-origin instead.
-		csrf: { trustedOrigins: ['*'] },
+		// kit.csrf is left at its default: SvelteKit's origin check stays on for form posts (CSRF).
+		// scripts/serve.js tells it each request's real scheme and passes Twilio-signed webhooks,
+		// which carry no Origin.
 		csp: {
 			mode: 'auto',
 			directives: {

@@ -34,7 +34,7 @@ async function waitReady() {
 
 async function pageWeights() {
 	fs.rmSync(DATA_DIR, { recursive: true, force: true });
-	const server = spawn(process.execPath, ['build/index.js'], {
+	const server = spawn(process.execPath, ['scripts/serve.js'], {
 		env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR, LOG_LEVEL: 'warn' },
 		stdio: 'ignore'
 	});

@@ -5,4 +5,4 @@ import { buildIfNeeded } from './build-if-needed.js';
 const dataDir = process.env.DATA_DIR ?? '.tmp/e2e-data';
 fs.rmSync(dataDir, { recursive: true, force: true });
 buildIfNeeded();
-await import('../build/index.js');
+await import('./serve.js');

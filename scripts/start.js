@@ -3,4 +3,4 @@
 import { buildIfNeeded } from './build-if-needed.js';
 
 buildIfNeeded();
-await import('../build/index.js');
+await import('./serve.js');

@@ -4,8 +4,6 @@ import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@svelt
 import { sequence } from '@sveltejs/kit/hooks';
 import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
 import { config } from '$lib/server/platform/config';
-import { AppError } from '$lib/server/platform/errors';
-import { problemResponse } from '$lib/server/platform/http/api';
 import { authenticate } from '$lib/server/identity/authenticate';
 import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/platform/http/session-cookie';
 import { tFor } from '$lib/server/platform/i18n';
@@ -99,28 +97,8 @@ const locale: Handle = async ({ event, resolve }) => {
 	});
 };
 
-const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-// Webhooks from Twilio carry no Origin; they are accepted only with a valid X-Twilio-Signature.
-const SIGNED_WEBHOOKS = '/telephony/';
-
-/** Cross-site form posts are refused (CSRF): the Origin must be this site, as the browser reached it. */
-const sameOriginForms: Handle = async ({ event, resolve }) => {
-	const { request, url } = event;
-	if (
-		UNSAFE_METHODS.has(request.method) &&
-		FORM_TYPES.test(request.headers.get('content-type') ?? '') &&
-		!url.pathname.startsWith(SIGNED_WEBHOOKS)
-	) {
-		const origin = request.headers.get('origin');
-		const host = request.headers.get('host');
-		const allowed = [url.origin, `http://${host}`, `https://${host}`];
-		const publicBase = event.locals.runtime?.config.publicBaseUrl;
-		if (publicBase) allowed.push(new URL(publicBase).origin);
-		if (!origin || !allowed.includes(origin)) return problemResponse(event, new AppError('FORBIDDEN'));
-	}
-	return resolve(event);
-};
+// Cross-site form posts (CSRF) are refused by SvelteKit's own origin check (kit.csrf, on), which
+// sees each request's real scheme through scripts/serve.js.
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -164,7 +142,7 @@ const accessLog: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(requestContext, session, locale, securityHeaders, accessLog, sameOriginForms);
+export const handle = sequence(requestContext, session, locale, securityHeaders, accessLog);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const errorId = randomUUID();

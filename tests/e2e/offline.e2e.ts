@@ -13,7 +13,7 @@ let server: ChildProcess | undefined;
 
 async function startServer(): Promise<void> {
 	fs.rmSync(DATA_DIR, { recursive: true, force: true });
-	server = spawn(process.execPath, ['build/index.js'], {
+	server = spawn(process.execPath, ['scripts/serve.js'], {
 		env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR, LOG_LEVEL: 'warn' },
 		stdio: 'ignore'
 	});

@@ -13,7 +13,7 @@ const DATA_DIR = '.tmp/e2e-update-data';
 let server: ChildProcess | undefined;
 
 async function startServer() {
-	server = spawn(process.execPath, [path.join(COPY, 'index.js')], {
+	server = spawn(process.execPath, ['scripts/serve.js', COPY], {
 		env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR, LOG_LEVEL: 'warn' },
 		stdio: 'ignore'
 	});
