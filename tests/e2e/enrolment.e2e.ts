@@ -120,10 +120,13 @@ test.describe.serial('a new staff member, from invitation to sign-in', () => {
 		await expect(page).toHaveURL(/\/staff$/);
 		expect(await (await page.request.get('/api/v1/me')).json()).toMatchObject({ roles: ['nurse'] });
 		await page.getByRole('button', { name: 'Sign out' }).click();
+		await expect(page).toHaveURL(/\/staff\/sign-in$/);
 
 		for (const expected of ['signed in', 'refused']) {
 			await page.goto('/staff/sign-in?lang=en');
 			await page.getByRole('link', { name: 'Lost your phone? Sign in with a recovery code' }).click();
+			await expect(page).toHaveURL(/\?recovery$/);
+			await expect(page.getByLabel('Recovery code')).toBeVisible();
 			await page.getByLabel('Work email').fill(NEWCOMER.email);
 			await page.getByLabel('Password').fill(NEW_PASSWORD);
 			await page.getByLabel('Recovery code').fill(recoveryCodes[0]!);
@@ -131,6 +134,8 @@ test.describe.serial('a new staff member, from invitation to sign-in', () => {
 			if (expected === 'signed in') {
 				await expect(page).toHaveURL(/\/staff$/);
 				await page.getByRole('button', { name: 'Sign out' }).click();
+				await expect(page).toHaveURL(/\/staff\/sign-in$/);
+				await expect(page).toHaveURL(/\/staff\/sign-in$/);
 			} else {
 				await expect(page.getByRole('alert')).toContainText('The email, password or code is not right.');
 			}
