@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Db } from '../../src/lib/server/platform/db';
+import { syncCompactMemberships } from '../../src/lib/server/licensure/repository';
 import { migrateToLatest } from '../../src/lib/server/platform/migrate';
 
 export type TestDatabase = {
@@ -25,6 +26,7 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Tes
 	if (kind === 'pglite') {
 		const handle = await openDatabase({ memory: true });
 		await migrateToLatest(handle.db);
+		await syncCompactMemberships(handle.db);
 		return { kind, db: handle.db, handle, close: () => handle.close() };
 	}
 	const adminUrl = process.env.TEST_DATABASE_URL;
@@ -38,6 +40,7 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Tes
 	url.pathname = `/${name}`;
 	const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
 	await migrateToLatest(handle.db);
+	await syncCompactMemberships(handle.db);
 	return {
 		kind,
 		db: handle.db,
@@ -54,7 +57,7 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Tes
 
 /** Empties every application table between tests (keeps the migrations table). */
 export async function truncateAll(db: Db): Promise<void> {
-	await sql`truncate table sign_in_failures, sessions, staff_recovery_codes, staff_invitations, staff_credentials, dev_outbox_messages, outbox, patient_contacts, patients, data_keys, licenses, staff, organizations restart identity cascade`.execute(
+	await sql`truncate table inbound_sms, sms_opt_outs, appointment_messages, booking_idempotency, appointments, availability_exceptions, availability_templates, clinician_visit_types, visit_types, sign_in_failures, sessions, staff_recovery_codes, staff_invitations, staff_credentials, dev_outbox_messages, outbox, patient_contacts, patients, data_keys, licenses, staff, organizations restart identity cascade`.execute(
 		db
 	);
 	// The audit log refuses TRUNCATE by trigger; a test reset is the one place that lifts it.

@@ -5,7 +5,7 @@ import { insertContact, insertPatient, type NewPatient } from '../patients/repos
 import { createAuditor } from '../platform/audit/audit';
 import type { PhiCipher } from '../platform/crypto/phi';
 import type { Db } from '../platform/db';
-import type { LicensePathway, StaffRole } from '../platform/schema';
+import type { LicensePathway, Modality, StaffRole, VisitService } from '../platform/schema';
 
 // Synthetic people only (Synthea-style): names, numbers (555-01xx) and addresses are invented.
 // Staff addresses are the demo accounts of the public contract (demo.anyvisit.test, never in production).
@@ -17,7 +17,51 @@ type DemoStaff = {
 	languages: string[];
 	timeZone: string;
 	licenses?: { state: string; credential: string; number: string; pathway: LicensePathway }[];
+	/** Visit types offered (codes) and weekly hours in the clinician's own time zone. */
+	offers?: string[];
+	hours?: { weekdays: number[]; from: string; until: string; modalities: Modality[] }[];
 };
+
+/** The clinic's visit types; their names are in locales/<lng>/scheduling.json under visit_type.<code>. */
+export const DEMO_VISIT_TYPES: {
+	code: string;
+	service: VisitService;
+	durationMinutes: number;
+	bufferMinutes: number;
+	modalities: Modality[];
+}[] = [
+	{
+		code: 'new-patient',
+		service: 'medical',
+		durationMinutes: 40,
+		bufferMinutes: 10,
+		modalities: ['video', 'audio', 'in_person']
+	},
+	{
+		code: 'follow-up',
+		service: 'medical',
+		durationMinutes: 20,
+		bufferMinutes: 10,
+		modalities: ['video', 'audio', 'phone', 'in_person']
+	},
+	{
+		code: 'behavioral-health',
+		service: 'behavioral',
+		durationMinutes: 50,
+		bufferMinutes: 10,
+		modalities: ['video', 'audio', 'phone']
+	},
+	{
+		code: 'nurse-check',
+		service: 'nursing',
+		durationMinutes: 15,
+		bufferMinutes: 5,
+		modalities: ['video', 'audio', 'phone']
+	}
+];
+
+const WEEKDAYS = [1, 2, 3, 4, 5];
+const TELEHEALTH: Modality[] = ['video', 'audio', 'phone'];
 
 type DemoPatient = Omit<NewPatient, 'organizationId'> & {
 	caregiver?: { displayName: string; relationship: string; phone: string; language: string };
@@ -43,6 +87,11 @@ export const DEMO_STAFF: DemoStaff[] = [
 			{ state: 'CO', credential: 'MD', number: 'DR.0061234', pathway: 'state' },
 			{ state: 'WI', credential: 'MD', number: '78123-20', pathway: 'imlc' },
 			{ state: 'MN', credential: 'MD', number: '71544', pathway: 'imlc' }
+		],
+		offers: ['new-patient', 'follow-up'],
+		hours: [
+			{ weekdays: WEEKDAYS, from: '09:00', until: '12:00', modalities: TELEHEALTH },
+			{ weekdays: WEEKDAYS, from: '13:00', until: '17:00', modalities: TELEHEALTH }
 		]
 	},
 	{
@@ -55,6 +104,12 @@ export const DEMO_STAFF: DemoStaff[] = [
 		licenses: [
 			{ state: 'TX', credential: 'MD', number: 'T5512', pathway: 'state' },
 			{ state: 'NM', credential: 'MD', number: 'MD2021-0412', pathway: 'state' }
+		],
+		offers: ['new-patient', 'follow-up'],
+		hours: [
+			{ weekdays: WEEKDAYS, from: '08:00', until: '12:00', modalities: TELEHEALTH },
+			{ weekdays: [2, 4], from: '13:00', until: '17:00', modalities: ['in_person', 'video'] },
+			{ weekdays: [1, 3, 5], from: '13:00', until: '16:00', modalities: TELEHEALTH }
 		]
 	},
 	{
@@ -64,7 +119,9 @@ export const DEMO_STAFF: DemoStaff[] = [
 		credential: 'NP',
 		languages: ['en', 'ar'],
 		timeZone: 'America/Chicago',
-		licenses: [{ state: 'IL', credential: 'NP', number: '209.018734', pathway: 'state' }]
+		licenses: [{ state: 'IL', credential: 'NP', number: '209.018734', pathway: 'state' }],
+		offers: ['behavioral-health', 'follow-up'],
+		hours: [{ weekdays: [1, 3, 5], from: '10:00', until: '16:00', modalities: TELEHEALTH }]
 	},
 	{
 		email: 'nurse@demo.anyvisit.test',
@@ -74,7 +131,9 @@ export const DEMO_STAFF: DemoStaff[] = [
 		languages: ['en'],
 		timeZone: 'America/Chicago',
 		// A multistate RN licence from Texas, valid in Nurse Licensure Compact states.
-		licenses: [{ state: 'TX', credential: 'RN', number: '884512', pathway: 'nlc' }]
+		licenses: [{ state: 'TX', credential: 'RN', number: '884512', pathway: 'nlc' }],
+		offers: ['nurse-check'],
+		hours: [{ weekdays: WEEKDAYS, from: '08:00', until: '16:00', modalities: TELEHEALTH }]
 	},
 	{
 		email: 'scheduler@demo.anyvisit.test',
@@ -107,7 +166,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 		birthDate: '1979-04-12',
 		phone: '+15125550101',
 		phoneKind: 'mobile',
-		email: null,
+		email: 'rosa.hernandez@example.org',
 		preferredLanguage: 'es',
 		contactChannel: 'sms',
 		homeState: 'TX',
@@ -210,6 +269,22 @@ export async function seedDemoData(
 			.values({ name: DEMO_ORGANIZATION.name, time_zone: DEMO_ORGANIZATION.timeZone })
 			.returning('id')
 			.executeTakeFirstOrThrow();
+		const visitTypeIds = new Map<string, string>();
+		for (const vt of DEMO_VISIT_TYPES) {
+			const row = await tx
+				.insertInto('visit_types')
+				.values({
+					organization_id: org.id,
+					code: vt.code,
+					service: vt.service,
+					duration_minutes: vt.durationMinutes,
+					buffer_minutes: vt.bufferMinutes,
+					modalities: vt.modalities
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			visitTypeIds.set(vt.code, row.id);
+		}
 		// One Argon2id hash for every demo account: they share the demo password by contract.
 		const passwordHash = await hashPassword(DEMO_PASSWORD);
 		const totpKey = decodeBase32IgnorePadding(DEMO_TOTP_SECRET);
@@ -228,6 +303,27 @@ export async function seedDemoData(
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			await writeCredentials(tx, phi, staff.id, { passwordHash, totpKey, now });
+			for (const code of person.offers ?? []) {
+				await tx
+					.insertInto('clinician_visit_types')
+					.values({ staff_id: staff.id, visit_type_id: visitTypeIds.get(code)! })
+					.execute();
+			}
+			for (const block of person.hours ?? []) {
+				for (const weekday of block.weekdays) {
+					await tx
+						.insertInto('availability_templates')
+						.values({
+							staff_id: staff.id,
+							weekday,
+							start_time: block.from,
+							end_time: block.until,
+							modalities: block.modalities,
+							valid_from: now.toISOString().slice(0, 10)
+						})
+						.execute();
+				}
+			}
 			for (const licence of person.licenses ?? []) {
 				await tx
 					.insertInto('licenses')

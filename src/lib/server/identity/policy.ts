@@ -12,7 +12,11 @@ export const ROLE_PERMISSIONS = {
 	'staff.manage': ['admin'],
 	'audit.search': ['admin'],
 	'outbox.manage': ['admin'],
-	'patient.read': ['admin', 'clinician', 'nurse', 'scheduler', 'biller']
+	'patient.read': ['admin', 'clinician', 'nurse', 'scheduler', 'biller'],
+	'appointment.read': ['admin', 'clinician', 'nurse', 'scheduler', 'biller'],
+	'appointment.book': ['admin', 'clinician', 'nurse', 'scheduler'],
+	'schedule.manage': ['admin', 'scheduler'],
+	'licence.manage': ['admin']
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

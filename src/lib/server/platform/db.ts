@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
@@ -43,7 +44,11 @@ export async function openDatabase(options: {
 		location = path.join(options.dataDir, 'pgdata');
 		fs.mkdirSync(location, { recursive: true });
 	}
-	const pglite = await PGlite.create(location, { parsers: { [DATE_OID]: (value: string) => value } });
+	// btree_gist lets an exclusion constraint mix equality (a clinician) with range overlap (a time).
+	const pglite = await PGlite.create(location, {
+		parsers: { [DATE_OID]: (value: string) => value },
+		extensions: { btree_gist }
+	});
 	const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
 	return {
 		db,
@@ -63,4 +68,15 @@ export async function isReachable(db: Db): Promise<boolean> {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * The name of the constraint a database error violated, when it is that kind of violation
+ * (SQLSTATE 23P01 exclusion, 23505 unique). pg and PGlite both report code and constraint.
+ */
+export function violatedConstraint(error: unknown, kind: 'exclusion' | 'unique'): string | null {
+	const e = error as { code?: unknown; constraint?: unknown } | null;
+	const code = kind === 'exclusion' ? '23P01' : '23505';
+	if (!e || typeof e !== 'object' || e.code !== code) return null;
+	return typeof e.constraint === 'string' ? e.constraint : '';
 }

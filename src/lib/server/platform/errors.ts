@@ -20,6 +20,16 @@ export const ERROR_STATUS = {
 	NOT_FOUND: 404,
 	METHOD_NOT_ALLOWED: 405,
 	CONFLICT: 409,
+	/** The clinician already has a visit at that time (the database's exclusion constraint said so). */
+	SLOT_TAKEN: 409,
+	/** The patient already has a visit at that time. */
+	PATIENT_BUSY: 409,
+	/** The clinician is not licensed where the patient will be on that date (DOMAIN.md, Licensure). */
+	LICENSURE: 422,
+	/** The time is not one the clinician offers for that visit type and modality, or it has passed. */
+	SLOT_UNAVAILABLE: 422,
+	/** An Idempotency-Key reused with a different request. */
+	IDEMPOTENCY_KEY_REUSED: 422,
 	/** An admin may not deactivate or reset their own sign-in (another admin must). */
 	SELF_DEACTIVATION: 409,
 	/** An invitation or visit link that expired, was used, or was replaced. */
@@ -60,6 +70,8 @@ export function isAppError(error: unknown): error is AppError {
 export type Problem = {
 	status: number;
 	body: {
+		/** The same as error.code, at the top level too, for clients that look there first. */
+		code: ErrorCode;
 		error: {
 			code: ErrorCode;
 			message: string;
@@ -80,6 +92,7 @@ export function toProblem(error: unknown, t: TFunction, errorId?: string): Probl
 	return {
 		status: appError.status,
 		body: {
+			code: appError.code,
 			error: {
 				code: appError.code,
 				message,

@@ -9,6 +9,7 @@ import { acquireEmbeddedLock } from './lock';
 import { createLogger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { migrateToLatest } from './migrate';
+import { syncCompactMemberships } from '../licensure/repository';
 import { devSinkTransport } from './outbox/dev-sink';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -53,6 +54,7 @@ export async function startRuntime(
 		});
 		const applied = await migrateToLatest(handle.db);
 		if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+		await syncCompactMemberships(handle.db);
 		if (handle.kind === 'pglite' && config.seedDemoData && (await isDatabaseEmpty(handle.db))) {
 			const result = await seedDemoData(handle.db, phi, clock.now());
 			logger.info({ staff: result.staff, patients: result.patients }, 'demo data seeded');

@@ -8,7 +8,7 @@ type Day = string;
 export type StaffRole = 'admin' | 'clinician' | 'nurse' | 'scheduler' | 'biller';
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'clinician', 'nurse', 'scheduler', 'biller'];
 
-export type LicensePathway = 'state' | 'imlc' | 'nlc' | 'psypact';
+export type LicensePathway = 'state' | 'imlc' | 'nlc' | 'psypact' | 'registration';
 export type LicenseStatus = 'active' | 'inactive' | 'expired' | 'suspended' | 'revoked';
 
 export type Accommodations = {
@@ -219,7 +219,137 @@ export interface SignInChallengesTable {
 	created_at: Date;
 }
 
+export type Modality = 'video' | 'audio' | 'phone' | 'in_person';
+export const MODALITIES: readonly Modality[] = ['video', 'audio', 'phone', 'in_person'];
+export type VisitService = 'medical' | 'behavioral' | 'nursing';
+export type AppointmentStatus = 'booked' | 'confirmed' | 'cancelled' | 'completed' | 'no_show';
+
+export interface VisitTypesTable {
+	id: Generated<string>;
+	organization_id: string;
+	code: string;
+	service: VisitService;
+	duration_minutes: number;
+	buffer_minutes: ColumnType<number, number | undefined, number>;
+	modalities: Modality[];
+	active: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface ClinicianVisitTypesTable {
+	staff_id: string;
+	visit_type_id: string;
+}
+
+export interface AvailabilityTemplatesTable {
+	id: Generated<string>;
+	staff_id: string;
+	weekday: number;
+	/** 'HH:MM:SS', wall-clock time in the clinician's time zone. */
+	start_time: string;
+	end_time: string;
+	modalities: Modality[];
+	valid_from: Day;
+	valid_until: Day | null;
+}
+
+export interface AvailabilityExceptionsTable {
+	id: Generated<string>;
+	staff_id: string;
+	starts_at: Date;
+	ends_at: Date;
+	kind: 'unavailable' | 'available';
+	modalities: Modality[] | null;
+	reason: string | null;
+}
+
+export interface AppointmentsTable {
+	id: string;
+	organization_id: string;
+	patient_id: string;
+	clinician_id: string;
+	visit_type_id: string;
+	modality: Modality;
+	patient_state: string;
+	starts_at: Date;
+	ends_at: Date;
+	blocked_until: Date;
+	status: AppointmentStatus;
+	booked_by_kind: string;
+	booked_by_id: string | null;
+	confirmed_at: Date | null;
+	cancelled_at: Date | null;
+	cancel_reason: string | null;
+	reschedule_count: ColumnType<number, number | undefined, number>;
+	created_at: Date;
+	updated_at: Date;
+}
+
+export interface BookingIdempotencyTable {
+	scope: string;
+	key: string;
+	request_hash: string;
+	appointment_id: string;
+	created_at: Date;
+}
+
+export interface CompactMembershipsTable {
+	compact: 'nlc' | 'psypact';
+	state: string;
+	effective_from: Day;
+	effective_until: Day | null;
+	as_of: Day;
+}
+
+export type MessageChannel = 'sms' | 'email' | 'voice';
+export type AppointmentMessageKind = 'booked' | 'rescheduled' | 'cancelled' | 'reminder';
+export type AppointmentMessageStatus =
+	'scheduled' | 'queued' | 'sent' | 'delivered' | 'failed' | 'cancelled' | 'skipped';
+
+export interface AppointmentMessagesTable {
+	id: string;
+	appointment_id: string;
+	patient_id: string;
+	organization_id: string;
+	channel: MessageChannel;
+	kind: AppointmentMessageKind;
+	offset_minutes: number | null;
+	send_at: Date;
+	status: AppointmentMessageStatus;
+	skip_reason: string | null;
+	outbox_id: string | null;
+	provider_id: string | null;
+	created_at: Date;
+	updated_at: Date;
+}
+
+export interface SmsOptOutsTable {
+	phone_hmac: string;
+	opted_out: boolean;
+	keyword: string;
+	updated_at: Date;
+}
+
+export interface InboundSmsTable {
+	id: string;
+	message_sid: string;
+	from_hmac: string;
+	patient_id: string | null;
+	keyword: string;
+	appointment_id: string | null;
+	received_at: Date;
+}
+
 export interface Database {
+	appointment_messages: AppointmentMessagesTable;
+	sms_opt_outs: SmsOptOutsTable;
+	inbound_sms: InboundSmsTable;
+	visit_types: VisitTypesTable;
+	clinician_visit_types: ClinicianVisitTypesTable;
+	availability_templates: AvailabilityTemplatesTable;
+	availability_exceptions: AvailabilityExceptionsTable;
+	appointments: AppointmentsTable;
+	booking_idempotency: BookingIdempotencyTable;
+	compact_memberships: CompactMembershipsTable;
 	sign_in_challenges: SignInChallengesTable;
 	staff_credentials: StaffCredentialsTable;
 	staff_invitations: StaffInvitationsTable;

@@ -4,6 +4,8 @@ import * as auditLog from './0002_audit_log';
 import * as identity from './0003_identity';
 import * as patientSignIn from './0004_patient_sign_in';
 import * as staffEnrolment from './0005_staff_enrolment';
+import * as scheduling from './0006_scheduling';
+import * as appointmentMessages from './0007_appointment_messages';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -14,5 +16,7 @@ export const migrations: Record<string, Migration> = {
 	'0002_audit_log': auditLog,
 	'0003_identity': identity,
 	'0004_patient_sign_in': patientSignIn,
-	'0005_staff_enrolment': staffEnrolment
+	'0005_staff_enrolment': staffEnrolment,
+	'0006_scheduling': scheduling,
+	'0007_appointment_messages': appointmentMessages
 };
