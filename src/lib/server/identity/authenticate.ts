@@ -10,7 +10,14 @@ export type Authenticated =
 	| {
 			kind: 'patient';
 			session: Session;
-			patient: { id: string; organizationId: string; givenName: string; preferredLanguage: string };
+			patient: {
+				id: string;
+				organizationId: string;
+				givenName: string;
+				preferredLanguage: string;
+				timeZone: string;
+				homeState: string;
+			};
 	  };
 
 /**
@@ -32,8 +39,12 @@ export async function authenticate(
 	} else if (session.patientId) {
 		const patient = await readPatient(db, phi, session.patientId);
 		if (patient && patient.organizationId === session.organizationId) {
-			const { id, organizationId, givenName, preferredLanguage } = patient;
-			return { kind: 'patient', session, patient: { id, organizationId, givenName, preferredLanguage } };
+			const { id, organizationId, givenName, preferredLanguage, timeZone, homeState } = patient;
+			return {
+				kind: 'patient',
+				session,
+				patient: { id, organizationId, givenName, preferredLanguage, timeZone, homeState }
+			};
 		}
 	}
 	await invalidateSession(db, session.id);

@@ -26,8 +26,15 @@ const EnvSchema = v.object({
 	SEED_DEMO_DATA: v.optional(v.picklist(['auto', 'never']), 'auto'),
 	KEK: v.optional(v.pipe(v.string(), v.base64())),
 	KEK_PREVIOUS: v.optional(v.pipe(v.string(), v.base64())),
-	BLIND_INDEX_KEY: v.optional(v.pipe(v.string(), v.base64()))
+	BLIND_INDEX_KEY: v.optional(v.pipe(v.string(), v.base64())),
+	TWILIO_AUTH_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16)))
 });
+
+/**
+ * Signs Twilio webhooks outside production when TWILIO_AUTH_TOKEN is unset, so the development
+ * outbox and tests can post signed webhooks (README, "Telephony webhooks"). Never used in production.
+ */
+export const DEVELOPMENT_TWILIO_AUTH_TOKEN = 'anyvisit-development-twilio-token';
 
 export type Config = {
 	env: 'development' | 'test' | 'production';
@@ -41,6 +48,8 @@ export type Config = {
 	outbox: { pollMs: number; batchSize: number; maxAttempts: number };
 	seedDemoData: boolean;
 	keys: { kek: string | undefined; kekPrevious: string | undefined; indexKey: string | undefined };
+	/** Verifies X-Twilio-Signature; null in production without TWILIO_AUTH_TOKEN (webhooks refused). */
+	twilioAuthToken: string | null;
 };
 
 /** Parses and validates the environment once; a bad value stops the process with a clear message. */
@@ -71,7 +80,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		metricsToken: e.METRICS_TOKEN,
 		outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
 		seedDemoData: e.SEED_DEMO_DATA === 'auto',
-		keys: { kek: e.KEK, kekPrevious: e.KEK_PREVIOUS, indexKey: e.BLIND_INDEX_KEY }
+		keys: { kek: e.KEK, kekPrevious: e.KEK_PREVIOUS, indexKey: e.BLIND_INDEX_KEY },
+		twilioAuthToken:
+			e.TWILIO_AUTH_TOKEN ?? (e.APP_ENV === 'production' ? null : DEVELOPMENT_TWILIO_AUTH_TOKEN)
 	};
 }
 

@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { migrateToLatest } from './migrate';
 import { syncCompactMemberships } from '../licensure/repository';
+import { dispatchDueMessages } from '../scheduling/messages';
 import { devSinkTransport } from './outbox/dev-sink';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -36,6 +37,11 @@ function personTransports(config: Config, db: Db, clock: Clock, phi: PhiCipher):
  * Opens the database (taking the embedded lock), migrates, seeds an empty embedded database with
  * demo data, and starts the outbox worker. The server and the CLI tools both start here.
  */
+/** The URL put into messages: PUBLIC_BASE_URL, or this server on localhost. */
+export function publicBaseUrl(config: Config): string {
+	return (config.publicBaseUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+}
+
 export async function startRuntime(
 	config: Config,
 	options: { logger?: Logger; clock?: Clock; worker?: boolean } = {}
@@ -74,7 +80,15 @@ export async function startRuntime(
 		transports: personTransports(config, db, clock, phi),
 		batchSize: config.outbox.batchSize,
 		pollMs: config.outbox.pollMs,
-		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome })
+		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome }),
+		beforeEachCycle: () =>
+			dispatchDueMessages({
+				db,
+				phi,
+				clock,
+				logger: logger.child({ component: 'appointment-messages' }),
+				baseUrl: publicBaseUrl(config)
+			})
 	});
 	if (options.worker !== false) outbox.start();
 	const opened = handle;

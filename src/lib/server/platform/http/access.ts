@@ -1,6 +1,6 @@
 import { createAuditor } from '../audit/audit';
 import type { ServiceContext } from '../context';
-import { forbidden } from '../errors';
+import { AppError, forbidden } from '../errors';
 import type { Runtime } from '../runtime';
 
 /** The service context of a request, acting as whoever the request carries (signed in or not). */
@@ -30,4 +30,13 @@ export function operatorContext(
 	if (locals.actor.kind === 'staff') return serviceContext(runtime, locals);
 	if (runtime.config.env === 'production' || locals.actor.kind === 'patient') throw forbidden();
 	return serviceContext(runtime, { ...locals, actor: { kind: 'dev-operator' } });
+}
+
+/** The service context of a signed-in staff member or patient; 401 for anyone else. */
+export function signedInContext(
+	runtime: Runtime,
+	locals: Pick<App.Locals, 'actor' | 'origin'>
+): ServiceContext {
+	if (locals.actor.kind !== 'staff' && locals.actor.kind !== 'patient') throw new AppError('UNAUTHORIZED');
+	return serviceContext(runtime, locals);
 }

@@ -20,6 +20,8 @@ export type OutboxWorkerOptions = {
 	leaseMs?: number;
 	backoff?: (attempt: number) => number;
 	onOutcome?: (channel: OutboxChannel, outcome: DeliveryOutcome) => void;
+	/** Work that feeds the outbox, run at the start of every cycle. */
+	beforeEachCycle?: () => Promise<unknown>;
 };
 
 export type OutboxWorker = {
@@ -113,6 +115,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 			loop = (async () => {
 				while (running) {
 					try {
+						// Jobs that feed the outbox (due appointment messages) run first in each cycle.
+						await options.beforeEachCycle?.();
 						await drain();
 					} catch (error) {
 						options.logger.error({ err: error }, 'outbox worker cycle failed');

@@ -1,0 +1,162 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import twilio from 'twilio';
+import { DEMO_PASSWORD, expectAccessibleWithoutScripts, freshCode } from './helpers';
+
+const DEVELOPMENT_TWILIO_TOKEN = 'anyvisit-development-twilio-token';
+type DevMessage = { to: string; channel: string; body: string; subject: string | null; language: string };
+
+async function devMessages(request: APIRequestContext): Promise<DevMessage[]> {
+	return (await (await request.get('/dev/outbox.json')).json()).messages;
+}
+
+/** A text from the patient's phone, signed as Twilio would sign it. */
+async function textFromPatient(
+	request: APIRequestContext,
+	baseURL: string,
+	from: string,
+	body: string,
+	sid: string
+) {
+	const url = `${baseURL}/telephony/sms/incoming`;
+	const params = { MessageSid: sid, From: from, To: '+15125550000', Body: body };
+	return request.post('/telephony/sms/incoming', {
+		form: params,
+		headers: {
+			'x-twilio-signature': twilio.getExpectedTwilioSignature(DEVELOPMENT_TWILIO_TOKEN, url, params)
+		}
+	});
+}
+
+async function signInPatient(page: Page, contact: string, to: string) {
+	await page.goto('/sign-in');
+	await page.locator('#contact').fill(contact);
+	await page.locator('form[action="?/request"] button[type=submit]').click();
+	await expect(page).toHaveURL(/\/sign-in\/code\?c=/);
+	let code = '';
+	await expect
+		.poll(async () => {
+			const message = (await devMessages(page.request)).find((m) => m.to === to && /\d{6}/.test(m.body));
+			code = message ? /\d{6}/.exec(message.body)![0] : '';
+			return code;
+		})
+		.not.toBe('');
+	await page.locator('#code').fill(code);
+	await page.locator('form[action*="/verify"] button[type=submit]').click();
+	await expect(page).toHaveURL(/\/$/);
+}
+
+test.describe('a Spanish-speaking patient books on a small phone with JavaScript off', () => {
+	test.use({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'es-US' });
+
+	test('books, gets the SMS and email in Spanish, replies C and sees the visit confirmed', async ({
+		page,
+		browser,
+		baseURL,
+		request
+	}) => {
+		await signInPatient(page, '512 555 0101', '+15125550101');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+		await page.goto('/visits/book');
+		await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+		await expectAccessibleWithoutScripts(browser, page);
+		await page.locator('#visitType').selectOption('follow-up');
+		await page.locator('#modality').selectOption('video');
+		await expect(page.locator('#patientState')).toHaveValue('TX');
+		await page.locator('#find-times button[type=submit]').click();
+		await expect(page).toHaveURL(/visitType=follow-up/);
+		// Dr. Reyes is licensed in Texas; Dr. Okafor (CO, WI, MN) and Samira Haddad (IL) are not.
+		await expect(page.getByText('Dr. Daniel Reyes').first()).toBeVisible();
+		await expect(page.getByText('Dr. Maya Okafor')).toHaveCount(0);
+		await expectAccessibleWithoutScripts(browser, page);
+		await page.locator('input[name="slotId"]').first().check();
+		await page.locator('form[action="?/book"] button[type=submit]').click();
+		await expect(page).toHaveURL(/\/visits\?booked=1$/);
+		await expect(page.getByRole('status')).not.toBeEmpty();
+		await expectAccessibleWithoutScripts(browser, page);
+
+		let sms: DevMessage | undefined;
+		let email: DevMessage | undefined;
+		await expect
+			.poll(async () => {
+				// The development outbox is a clinic tool: read it outside the patient's session.
+				const messages = await devMessages(request);
+				sms = messages.find((m) => m.to === '+15125550101' && m.body.includes('/visits'));
+				email = messages.find((m) => m.to === 'rosa.hernandez@example.org' && m.channel === 'email');
+				return Boolean(sms && email);
+			})
+			.toBe(true);
+		expect(sms!.language).toBe('es');
+		expect([...sms!.body].length).toBeLessThanOrEqual(160);
+		expect(email!.language).toBe('es');
+
+		const [visit] = (await (await page.request.get('/api/v1/appointments')).json()).items;
+		expect(visit.status).toBe('booked');
+		const reply = await textFromPatient(
+			page.request,
+			baseURL!,
+			'+15125550101',
+			' c ',
+			'SMe2e0000000000000000000000000001'
+		);
+		expect(reply.status()).toBe(200);
+		expect(await reply.text()).toContain('<Message>');
+		const after = await (await page.request.get(`/api/v1/appointments/${visit.id}`)).json();
+		expect(after.status).toBe('confirmed');
+	});
+});
+
+test.describe('telephony webhooks', () => {
+	test('an unsigned or wrongly signed text is refused and changes nothing', async ({ request, baseURL }) => {
+		const unsigned = await request.post('/telephony/sms/incoming', {
+			form: { MessageSid: 'SMe2e-unsigned', From: '+15125550101', Body: 'STOP' },
+			headers: { 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' }
+		});
+		expect(unsigned.status()).toBe(403);
+		// HELP still answers, proving the number was not opted out by the forged STOP.
+		const help = await textFromPatient(
+			request,
+			baseURL!,
+			'+15125550101',
+			'HELP',
+			'SMe2e0000000000000000000000000002'
+		);
+		expect(await help.text()).toContain('Riverbend Community Health');
+	});
+});
+
+test('a landline patient’s booking queues a call, never a text', async ({ request }) => {
+	const scheduler = 'scheduler@demo.anyvisit.test';
+	const login = await request.post('/api/v1/auth/login', {
+		data: { email: scheduler, password: DEMO_PASSWORD, otp: await freshCode(scheduler) }
+	});
+	expect(login.status()).toBe(200);
+	const { items: patients } = await (await request.get('/api/v1/patients?query=Dorothy')).json();
+	const { items: types } = await (await request.get('/api/v1/visit-types')).json();
+	const followUp = types.find((t: { code: string }) => t.code === 'follow-up');
+	const today = new Date().toISOString().slice(0, 10);
+	const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+	const { items: slots } = await (
+		await request.get(
+			`/api/v1/slots?patientState=WI&from=${today}&to=${inTwoWeeks}&visitType=${followUp.id}&modality=phone`
+		)
+	).json();
+	expect(slots.length).toBeGreaterThan(0);
+	const booked = await request.post('/api/v1/appointments', {
+		data: {
+			slotId: slots[0].id,
+			patientId: patients[0].id,
+			visitType: followUp.id,
+			modality: 'phone',
+			patientState: 'WI'
+		},
+		headers: { 'idempotency-key': `landline-${Date.now()}` }
+	});
+	expect(booked.status()).toBe(201);
+	const { id } = await booked.json();
+	const { items: messages } = await (await request.get(`/api/v1/appointments/${id}/messages`)).json();
+	const now = messages.filter((m: { kind: string }) => m.kind === 'booked');
+	expect(now.map((m: { channel: string }) => m.channel)).toEqual(['voice']);
+	// Queued for the outbox now, or held for calling hours (8 a.m. to 9 p.m. where she lives).
+	expect(['scheduled', 'queued', 'sent', 'delivered']).toContain(now[0].status);
+	expect(messages.some((m: { channel: string }) => m.channel === 'sms')).toBe(false);
+});
