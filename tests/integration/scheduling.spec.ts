@@ -283,3 +283,25 @@ describe.each(DATABASE_KINDS)('scheduling on %s', (kind) => {
 		expect(outcomes.filter((o) => o !== 'booked').every((o) => o === 'SLOT_TAKEN')).toBe(true);
 	});
 });
+
+describe('appointment texts', () => {
+	test('stay within 160 characters in every language, with a long clinic name and link', async () => {
+		const { smsText } = await import('../../src/lib/server/scheduling/messages');
+		const { LANGUAGE_CODES } = await import('../../src/lib/i18n/languages');
+		for (const language of LANGUAGE_CODES) {
+			for (const kind of ['booked', 'rescheduled', 'cancelled', 'reminder'] as const) {
+				const text = smsText(
+					{
+						appointment: { start: new Date('2026-12-02T14:00:00Z') } as never,
+						patient: { preferredLanguage: language, timeZone: 'America/Chicago' } as never,
+						clinicName: 'Riverbend Community Health',
+						baseUrl: 'https://visits.riverbend-health.example'
+					},
+					kind
+				);
+				expect([...text].length, `${language} ${kind}: ${text}`).toBeLessThanOrEqual(160);
+				expect(text, `${language} ${kind}`).toContain('https://visits.riverbend-health.example/visits');
+			}
+		}
+	});
+});

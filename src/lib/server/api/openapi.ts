@@ -8,6 +8,21 @@ const problem = {
 };
 
 const delivery = { $ref: '#/components/schemas/Delivery' };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const itemsOf = (name: string) => ({
+	'application/json': {
+		schema: { type: 'object', properties: { items: { type: 'array', items: ref(name) } } }
+	}
+});
+const oneOf = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const query = (name: string, required: boolean, description: string) => ({
+	name,
+	in: 'query',
+	required,
+	description,
+	schema: { type: 'string' }
+});
 
 export const openApiDocument = {
 	openapi: '3.1.0',
@@ -108,6 +123,147 @@ export const openApiDocument = {
 					},
 					'422': problem
 				}
+			}
+		},
+		'/visit-types': {
+			get: {
+				operationId: 'listVisitTypes',
+				summary: 'The clinic’s visit types: id, code, localized name, duration, buffer and modalities',
+				responses: { '200': { description: 'Visit types', content: itemsOf('VisitType') }, '401': problem }
+			}
+		},
+		'/slots': {
+			get: {
+				operationId: 'searchSlots',
+				summary:
+					'Free slots, only from clinicians licensed for patientState on the slot’s date. Days are read in the time zone of patientState.',
+				parameters: [
+					query('patientState', true, 'Two-letter state or territory where the patient will be'),
+					query('from', true, 'First day, YYYY-MM-DD'),
+					query('to', true, 'Last day, YYYY-MM-DD (at most 62 days after from)'),
+					query('visitType', false, 'Visit type id or code'),
+					query('modality', false, 'video, audio, phone or in_person'),
+					query('language', false, 'A language the clinician speaks'),
+					query('clinicianId', false, 'One clinician'),
+					query('limit', false, 'At most this many slots (default 1000)')
+				],
+				responses: {
+					'200': { description: 'Slots', content: itemsOf('Slot') },
+					'401': problem,
+					'422': problem
+				}
+			}
+		},
+		'/appointments': {
+			post: {
+				operationId: 'bookAppointment',
+				summary:
+					'Books a visit from a slotId, or a clinicianId and start. A patient’s session may omit patientId and books only for itself.',
+				parameters: [
+					{
+						name: 'Idempotency-Key',
+						in: 'header',
+						required: true,
+						schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' }
+					}
+				],
+				requestBody: {
+					required: true,
+					content: { 'application/json': { schema: { $ref: '#/components/schemas/BookingRequest' } } }
+				},
+				responses: {
+					'201': { description: 'Booked', content: oneOf('Appointment') },
+					'200': {
+						description: 'The same key and request again: the same appointment',
+						content: oneOf('Appointment')
+					},
+					'401': problem,
+					'403': { ...problem, description: 'A patient booking for someone else' },
+					'409': { ...problem, description: 'SLOT_TAKEN or PATIENT_BUSY' },
+					'422': {
+						...problem,
+						description: 'VALIDATION, LICENSURE (code at the top level too), SLOT_UNAVAILABLE'
+					}
+				}
+			},
+			get: {
+				operationId: 'listAppointments',
+				summary: 'A patient’s own visits, or the organization’s for staff',
+				parameters: [
+					query('patientId', false, 'Staff: one patient'),
+					query('clinicianId', false, 'Staff: one clinician'),
+					query('from', false, 'YYYY-MM-DD'),
+					query('to', false, 'YYYY-MM-DD')
+				],
+				responses: { '200': { description: 'Appointments', content: itemsOf('Appointment') }, '401': problem }
+			}
+		},
+		'/appointments/{id}': {
+			get: {
+				operationId: 'getAppointment',
+				parameters: [idParam],
+				summary: 'One appointment (not found when it is not the caller’s to see)',
+				responses: {
+					'200': { description: 'The appointment', content: oneOf('Appointment') },
+					'401': problem,
+					'404': problem
+				}
+			},
+			patch: {
+				operationId: 'rescheduleAppointment',
+				parameters: [idParam],
+				summary: 'Moves the visit to a slotId, or a new start (and optionally clinician, modality, state)',
+				requestBody: {
+					required: true,
+					content: { 'application/json': { schema: { $ref: '#/components/schemas/RescheduleRequest' } } }
+				},
+				responses: {
+					'200': { description: 'Rescheduled', content: oneOf('Appointment') },
+					'404': problem,
+					'409': problem,
+					'422': problem
+				}
+			},
+			delete: {
+				operationId: 'cancelAppointment',
+				parameters: [idParam],
+				summary: 'Cancels the visit; an optional JSON body gives the reason',
+				responses: {
+					'200': { description: 'Cancelled', content: oneOf('Appointment') },
+					'404': problem,
+					'409': problem
+				}
+			}
+		},
+		'/appointments/{id}/messages': {
+			get: {
+				operationId: 'listAppointmentMessages',
+				summary: 'The confirmations and reminders of a visit: channel, kind, state, when (never the text)',
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				responses: {
+					'200': { description: 'Messages', content: itemsOf('AppointmentMessage') },
+					'404': problem
+				}
+			}
+		},
+		'/patients': {
+			get: {
+				operationId: 'searchPatients',
+				summary:
+					'Staff: patients matching a name, birth date, phone or email; an empty query lists all. Audited.',
+				parameters: [query('query', false, 'What to look for')],
+				responses: {
+					'200': { description: 'Patients', content: itemsOf('PatientSummary') },
+					'401': problem,
+					'403': problem
+				}
+			}
+		},
+		'/clinicians': {
+			get: {
+				operationId: 'listClinicians',
+				summary: 'The organization’s clinicians with the languages they speak',
+				responses: { '200': { description: 'Clinicians', content: itemsOf('Clinician') }, '401': problem }
 			}
 		},
 		'/languages': {
@@ -287,6 +443,113 @@ export const openApiDocument = {
 					homeState: { type: 'string' },
 					timeZone: { type: 'string' },
 					accommodations: { type: 'object' }
+				}
+			},
+			VisitType: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					code: { type: 'string' },
+					name: { type: 'string' },
+					service: { type: 'string', enum: ['medical', 'behavioral', 'nursing'] },
+					durationMinutes: { type: 'integer' },
+					bufferMinutes: { type: 'integer' },
+					modalities: {
+						type: 'array',
+						items: { type: 'string', enum: ['video', 'audio', 'phone', 'in_person'] }
+					}
+				}
+			},
+			Slot: {
+				type: 'object',
+				properties: {
+					id: { type: 'string' },
+					clinicianId: { type: 'string', format: 'uuid' },
+					clinicianName: { type: 'string' },
+					start: { type: 'string', format: 'date-time' },
+					end: { type: 'string', format: 'date-time' },
+					visitType: { type: 'string', format: 'uuid' },
+					visitTypeCode: { type: 'string' },
+					modalities: { type: 'array', items: { type: 'string' } },
+					languages: { type: 'array', items: { type: 'string' } }
+				}
+			},
+			BookingRequest: {
+				type: 'object',
+				required: ['modality', 'patientState'],
+				properties: {
+					slotId: { type: 'string' },
+					clinicianId: { type: 'string', format: 'uuid' },
+					start: { type: 'string', format: 'date-time' },
+					patientId: { type: 'string', format: 'uuid' },
+					visitType: { type: 'string', description: 'id or code' },
+					modality: { type: 'string', enum: ['video', 'audio', 'phone', 'in_person'] },
+					patientState: { type: 'string', pattern: '^[A-Z]{2}$' }
+				}
+			},
+			RescheduleRequest: {
+				type: 'object',
+				properties: {
+					slotId: { type: 'string' },
+					clinicianId: { type: 'string', format: 'uuid' },
+					start: { type: 'string', format: 'date-time' },
+					visitType: { type: 'string' },
+					modality: { type: 'string', enum: ['video', 'audio', 'phone', 'in_person'] },
+					patientState: { type: 'string', pattern: '^[A-Z]{2}$' }
+				}
+			},
+			Appointment: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					patientId: { type: 'string', format: 'uuid' },
+					clinicianId: { type: 'string', format: 'uuid' },
+					clinicianName: { type: 'string' },
+					visitType: { type: 'string', format: 'uuid' },
+					visitTypeCode: { type: 'string' },
+					modality: { type: 'string' },
+					patientState: { type: 'string' },
+					start: { type: 'string', format: 'date-time' },
+					end: { type: 'string', format: 'date-time' },
+					status: { type: 'string', enum: ['booked', 'confirmed', 'cancelled', 'completed', 'no_show'] },
+					confirmedAt: { type: ['string', 'null'], format: 'date-time' },
+					cancelledAt: { type: ['string', 'null'], format: 'date-time' },
+					cancelReason: { type: ['string', 'null'] },
+					appointment: { type: 'object', description: 'The same fields, nested' }
+				}
+			},
+			AppointmentMessage: {
+				type: 'object',
+				properties: {
+					channel: { type: 'string', enum: ['sms', 'email', 'voice'] },
+					kind: { type: 'string', enum: ['booked', 'rescheduled', 'cancelled', 'reminder'] },
+					status: { type: 'string' },
+					sendAt: { type: 'string', format: 'date-time' },
+					offsetMinutes: { type: ['integer', 'null'] },
+					skipReason: { type: ['string', 'null'] }
+				}
+			},
+			PatientSummary: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					name: { type: 'string' },
+					givenName: { type: 'string' },
+					familyName: { type: 'string' },
+					birthDate: { type: 'string', format: 'date' },
+					preferredLanguage: { type: 'string' },
+					homeState: { type: 'string' },
+					timeZone: { type: 'string' }
+				}
+			},
+			Clinician: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					name: { type: 'string' },
+					credential: { type: ['string', 'null'] },
+					languages: { type: 'array', items: { type: 'string' } },
+					timeZone: { type: 'string' }
 				}
 			},
 			Problem: {

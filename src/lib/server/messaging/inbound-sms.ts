@@ -28,6 +28,9 @@ export function keywordOf(body: string): Keyword {
 	const text = body
 		.normalize('NFKC')
 		.toUpperCase()
+		// A Russian keyboard types Cyrillic С and Р for the C and R the texts ask for.
+		.replace(/^\s*С\s*$/u, 'C')
+		.replace(/^\s*Р\s*$/u, 'R')
 		.replace(/[^\p{L}\p{N}\s]/gu, ' ')
 		.replace(/\s+/g, ' ')
 		.trim();
