@@ -19,7 +19,8 @@ export default defineConfig({
 				'audit-verify': 'src/cli/audit-verify.ts',
 				'keys-rotate': 'src/cli/keys-rotate.ts',
 				'bench-outbox': 'src/cli/bench-outbox.ts',
-				'bench-identity': 'src/cli/bench-identity.ts'
+				'bench-identity': 'src/cli/bench-identity.ts',
+				'bench-scheduling': 'src/cli/bench-scheduling.ts'
 			},
 			output: { format: 'es', entryFileNames: '[name].js' }
 		}

@@ -68,6 +68,13 @@ const identity = JSON.parse(
 	}).trim()
 );
 
+const scheduling = JSON.parse(
+	execFileSync(process.execPath, ['build/cli/bench-scheduling.js'], {
+		encoding: 'utf8',
+		env: process.env
+	}).trim()
+);
+
 const kb = (n) => (n / 1024).toFixed(1);
 process.stdout.write('\nJavaScript loaded by patient pages (Chromium, production build)\n');
 console.table(
@@ -99,6 +106,26 @@ console.table([
 	}
 ]);
 
-const results = { measuredAt: new Date().toISOString(), node: process.version, pages, outbox, identity };
+process.stdout.write('Slot search (200 clinicians, 30 days) and 100 clients racing for 10 slots\n');
+console.table(
+	scheduling.map((s) => ({
+		database: s.database,
+		'slots found': s.slotsFound,
+		'search p50 ms': s.searchP50Ms,
+		'search p95 ms': s.searchP95Ms,
+		booked: s.booked,
+		'409s': s.conflicts,
+		'other errors': s.otherErrors
+	}))
+);
+
+const results = {
+	measuredAt: new Date().toISOString(),
+	node: process.version,
+	pages,
+	outbox,
+	identity,
+	scheduling
+};
 fs.writeFileSync('bench-results.json', JSON.stringify(results, null, '\t') + '\n');
 process.stdout.write('Wrote bench-results.json\n');
