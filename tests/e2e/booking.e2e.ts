@@ -1,8 +1,8 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
+import { DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../src/lib/server/platform/config';
 import { DEMO_PASSWORD, expectAccessibleWithoutScripts, freshCode } from './helpers';
 
-const DEVELOPMENT_TWILIO_TOKEN = 'anyvisit-development-twilio-token';
 type DevMessage = { to: string; channel: string; body: string; subject: string | null; language: string };
 
 async function devMessages(request: APIRequestContext): Promise<DevMessage[]> {
@@ -22,7 +22,7 @@ async function textFromPatient(
 	return request.post('/telephony/sms/incoming', {
 		form: params,
 		headers: {
-			'x-twilio-signature': twilio.getExpectedTwilioSignature(DEVELOPMENT_TWILIO_TOKEN, url, params)
+			'x-twilio-signature': twilio.getExpectedTwilioSignature(DEVELOPMENT_TWILIO_AUTH_TOKEN, url, params)
 		}
 	});
 }

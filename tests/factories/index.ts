@@ -2,7 +2,13 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Db } from '../../src/lib/server/platform/db';
 import { enqueue, type OutboxMessage } from '../../src/lib/server/platform/outbox/outbox';
 import type { OutboxRow, StaffRole } from '../../src/lib/server/platform/schema';
-import { insertPatient, type NewPatient } from '../../src/lib/server/patients/repository';
+import {
+	insertPatient,
+	readPatient,
+	type NewPatient,
+	type Patient
+} from '../../src/lib/server/patients/repository';
+import type { Actor } from '../../src/lib/server/platform/context';
 import type { PhiCipher } from '../../src/lib/server/platform/crypto/phi';
 
 // Builders for test data: synthetic people only, with overrides for what a test cares about.
@@ -115,4 +121,23 @@ export async function createPatient(
 			...overrides
 		})
 	);
+}
+
+/** A staff member (by email) as the actor a service sees. */
+export async function staffActorFor(db: Db, email: string): Promise<Extract<Actor, { kind: 'staff' }>> {
+	const row = await db
+		.selectFrom('staff')
+		.select(['id', 'organization_id', 'roles'])
+		.where('email', '=', email)
+		.executeTakeFirstOrThrow();
+	return { kind: 'staff', id: row.id, organizationId: row.organization_id, roles: row.roles };
+}
+
+/** A seeded patient found by given name (names are sealed, so each record is opened). */
+export async function patientNamed(db: Db, phi: PhiCipher, givenName: string): Promise<Patient> {
+	for (const { id } of await db.selectFrom('patients').select('id').execute()) {
+		const patient = await readPatient(db, phi, id);
+		if (patient?.givenName === givenName) return patient;
+	}
+	throw new Error(`no patient named ${givenName}`);
 }

@@ -10,23 +10,11 @@ import { getPatient } from '../../src/lib/server/patients/records';
 import type { Actor } from '../../src/lib/server/platform/context';
 import type { Db } from '../../src/lib/server/platform/db';
 import type { StaffRole } from '../../src/lib/server/platform/schema';
-import { createOrganization, createPatient, createStaffMember } from '../factories';
+import { createOrganization, createPatient, createStaffMember, patientNamed } from '../factories';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { testContext, testPhiCipher } from '../helpers/context';
 
 const NOW = '2026-11-29T15:00:00Z';
-
-async function demoPatientId(
-	db: Db,
-	phi: ReturnType<typeof testPhiCipher>,
-	givenName: string
-): Promise<string> {
-	const { readPatient } = await import('../../src/lib/server/patients/repository');
-	for (const { id } of await db.selectFrom('patients').select('id').execute()) {
-		if ((await readPatient(db, phi, id))?.givenName === givenName) return id;
-	}
-	throw new Error(`no demo patient ${givenName}`);
-}
 
 describe.each(DATABASE_KINDS)('authorization of patient records on %s', (kind) => {
 	const database = useTestDatabase(kind);
@@ -41,8 +29,8 @@ describe.each(DATABASE_KINDS)('authorization of patient records on %s', (kind) =
 			const row = await createStaffMember(db, organizationId, { roles });
 			return as({ kind: 'staff', id: row.id, organizationId, roles });
 		};
-		const rosa = await demoPatientId(db, phi, 'Rosa');
-		const marcus = await demoPatientId(db, phi, 'Marcus');
+		const rosa = (await patientNamed(db, phi, 'Rosa')).id;
+		const marcus = (await patientNamed(db, phi, 'Marcus')).id;
 		const patient = (id: string) => as({ kind: 'patient', id, organizationId: organization.id });
 		const denied = () => db.selectFrom('audit_log').selectAll().where('outcome', '=', 'denied').execute();
 		return { db, organization, staff, patient, rosa, marcus, denied };

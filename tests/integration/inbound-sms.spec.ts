@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
 import { handleInboundSms, keywordOf } from '../../src/lib/server/messaging/inbound-sms';
-import { readPatient } from '../../src/lib/server/patients/repository';
-import type { Db } from '../../src/lib/server/platform/db';
 import { bookAppointment } from '../../src/lib/server/scheduling/booking';
 import { dispatchDueMessages } from '../../src/lib/server/scheduling/messages';
+import { patientNamed } from '../factories';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { testContext, testPhiCipher } from '../helpers/context';
 
@@ -32,14 +31,6 @@ describe('what a text asks for', () => {
 		expect(keywordOf(body)).toBe(keyword);
 	});
 });
-
-async function patientNamed(db: Db, phi: ReturnType<typeof testPhiCipher>, givenName: string) {
-	for (const { id } of await db.selectFrom('patients').select('id').execute()) {
-		const p = await readPatient(db, phi, id);
-		if (p?.givenName === givenName) return p;
-	}
-	throw new Error(givenName);
-}
 
 describe.each(DATABASE_KINDS)('incoming texts on %s', (kind) => {
 	const database = useTestDatabase(kind);

@@ -1,8 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
-import { readPatient } from '../../src/lib/server/patients/repository';
 import type { Actor } from '../../src/lib/server/platform/context';
-import type { Db } from '../../src/lib/server/platform/db';
 import { openPayload } from '../../src/lib/server/platform/outbox/repository';
 import {
 	bookAppointment,
@@ -12,28 +10,12 @@ import {
 import { dispatchDueMessages } from '../../src/lib/server/scheduling/messages';
 import { findSlots } from '../../src/lib/server/scheduling/slots';
 import { findVisitType } from '../../src/lib/server/scheduling/visit-types';
+import { patientNamed, staffActorFor } from '../factories';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { testContext, testPhiCipher } from '../helpers/context';
 
 // Monday 30 November 2026, 15:00 UTC (9:00 in Chicago).
 const NOW = '2026-11-30T15:00:00Z';
-
-async function idOf(db: Db, email: string) {
-	const row = await db
-		.selectFrom('staff')
-		.select(['id', 'organization_id', 'roles'])
-		.where('email', '=', email)
-		.executeTakeFirstOrThrow();
-	return row;
-}
-
-async function patientNamed(db: Db, phi: ReturnType<typeof testPhiCipher>, givenName: string) {
-	for (const { id } of await db.selectFrom('patients').select('id').execute()) {
-		const p = await readPatient(db, phi, id);
-		if (p?.givenName === givenName) return p;
-	}
-	throw new Error(givenName);
-}
 
 describe.each(DATABASE_KINDS)('scheduling on %s', (kind) => {
 	const database = useTestDatabase(kind);
@@ -42,12 +24,12 @@ describe.each(DATABASE_KINDS)('scheduling on %s', (kind) => {
 	async function setup() {
 		const db = database().db;
 		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
-		const scheduler = await idOf(db, 'scheduler@demo.anyvisit.test');
-		const reyes = await idOf(db, 'daniel.reyes@demo.anyvisit.test');
-		const okafor = await idOf(db, 'maya.okafor@demo.anyvisit.test');
-		const organizationId = scheduler.organization_id;
+		const scheduler = await staffActorFor(db, 'scheduler@demo.anyvisit.test');
+		const reyes = await staffActorFor(db, 'daniel.reyes@demo.anyvisit.test');
+		const okafor = await staffActorFor(db, 'maya.okafor@demo.anyvisit.test');
+		const organizationId = scheduler.organizationId;
 		const as = (actor: Actor) => testContext(db, { phi, actor, now: NOW });
-		const staffCtx = as({ kind: 'staff', id: scheduler.id, organizationId, roles: scheduler.roles });
+		const staffCtx = as(scheduler);
 		const rosa = await patientNamed(db, phi, 'Rosa');
 		const followUp = (await findVisitType(db, organizationId, 'follow-up'))!;
 		const search = (q: {

@@ -11,7 +11,7 @@ import type { Actor } from '../../src/lib/server/platform/context';
 import type { Db } from '../../src/lib/server/platform/db';
 import { verifyAuditChain } from '../../src/lib/server/platform/audit/verify';
 import { openPayload } from '../../src/lib/server/platform/outbox/repository';
-import { createOrganization, createStaffMember } from '../factories';
+import { createOrganization, createStaffMember, staffActorFor } from '../factories';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { testContext, testPhiCipher } from '../helpers/context';
 
@@ -19,15 +19,6 @@ const NOW = '2026-11-29T15:00:00Z';
 const LINKS = { baseUrl: 'https://clinic.example' };
 const NEW_PASSWORD = 'correct horse battery staple';
 const demoKey = decodeBase32IgnorePadding(DEMO_TOTP_SECRET);
-
-async function staffActor(db: Db, email: string): Promise<Actor & { kind: 'staff' }> {
-	const row = await db
-		.selectFrom('staff')
-		.select(['id', 'organization_id', 'roles'])
-		.where('email', '=', email)
-		.executeTakeFirstOrThrow();
-	return { kind: 'staff', id: row.id, organizationId: row.organization_id, roles: row.roles };
-}
 
 /** The token in the newest invitation email to `to`, read back from the outbox. */
 async function invitationToken(db: Db, phi: ReturnType<typeof testPhiCipher>, to: string): Promise<string> {
@@ -54,7 +45,11 @@ describe.each(DATABASE_KINDS)('staff invitations, enrolment and recovery codes o
 	async function setup() {
 		const db = database().db;
 		await seedDemoData(db, phi, new Date(NOW));
-		const admin = testContext(db, { phi, actor: await staffActor(db, 'admin@demo.anyvisit.test'), now: NOW });
+		const admin = testContext(db, {
+			phi,
+			actor: await staffActorFor(db, 'admin@demo.anyvisit.test'),
+			now: NOW
+		});
 		const anonymous = testContext(db, { phi, actor: { kind: 'anonymous' }, now: NOW });
 		const invite = () =>
 			inviteStaff(
@@ -253,7 +248,7 @@ describe.each(DATABASE_KINDS)('staff invitations, enrolment and recovery codes o
 		const t = await setup();
 		await t.invite();
 		const { key, recoveryCodes } = await enrol(t);
-		const me = await staffActor(t.db, 'ana.silva@demo.anyvisit.test');
+		const me = await staffActorFor(t.db, 'ana.silva@demo.anyvisit.test');
 		const mine = testContext(t.db, { phi, actor: me, now: NOW });
 		mine.clock.advance(60_000);
 		await expect(regenerateRecoveryCodes(mine.ctx, { otp: '000000' })).rejects.toMatchObject({
@@ -275,7 +270,7 @@ describe.each(DATABASE_KINDS)('staff invitations, enrolment and recovery codes o
 
 	test('deactivation ends every session at once and refuses sign-in; reactivating sends a new link', async () => {
 		const t = await setup();
-		const nurse = await staffActor(t.db, 'nurse@demo.anyvisit.test');
+		const nurse = await staffActorFor(t.db, 'nurse@demo.anyvisit.test');
 		const client = { ip: '198.51.100.9' };
 		const email = 'nurse@demo.anyvisit.test';
 		const step = totpStep(t.anonymous.clock.now());
@@ -330,7 +325,7 @@ describe.each(DATABASE_KINDS)('staff invitations, enrolment and recovery codes o
 		);
 		const nurse = testContext(t.db, {
 			phi,
-			actor: await staffActor(t.db, 'nurse@demo.anyvisit.test'),
+			actor: await staffActorFor(t.db, 'nurse@demo.anyvisit.test'),
 			now: NOW
 		});
 		expect(await signOutEverywhere(nurse.ctx)).toEqual({ sessionsEnded: 1 });
@@ -343,10 +338,10 @@ describe.each(DATABASE_KINDS)('staff invitations, enrolment and recovery codes o
 			const t = await setup();
 			const scheduler = testContext(t.db, {
 				phi,
-				actor: await staffActor(t.db, 'scheduler@demo.anyvisit.test'),
+				actor: await staffActorFor(t.db, 'scheduler@demo.anyvisit.test'),
 				now: NOW
 			});
-			const nurse = await staffActor(t.db, 'nurse@demo.anyvisit.test');
+			const nurse = await staffActorFor(t.db, 'nurse@demo.anyvisit.test');
 			const before = await tableCounts(t.db);
 			const input = {
 				email: 'x@demo.anyvisit.test',
@@ -374,7 +369,7 @@ describe.each(DATABASE_KINDS)('staff invitations, enrolment and recovery codes o
 				actor: { kind: 'staff', id: otherAdmin.id, organizationId: other.id, roles: ['admin'] },
 				now: NOW
 			});
-			const nurse = await staffActor(t.db, 'nurse@demo.anyvisit.test');
+			const nurse = await staffActorFor(t.db, 'nurse@demo.anyvisit.test');
 			expect((await listTeam(outsider.ctx)).map((m) => m.id)).toEqual([otherAdmin.id]);
 			await expect(deactivateStaff(outsider.ctx, nurse.id)).rejects.toMatchObject({
 				code: 'NOT_FOUND',

@@ -16,6 +16,16 @@ const itemsOf = (name: string) => ({
 	}
 });
 const oneOf = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const modality = { type: 'string', enum: ['video', 'audio', 'phone', 'in_person'] };
+// Where the visit happens: the same fields for a booking and a reschedule.
+const visitPlace = {
+	slotId: { type: 'string' },
+	clinicianId: { type: 'string', format: 'uuid' },
+	start: { type: 'string', format: 'date-time' },
+	visitType: { type: 'string', description: 'id or code' },
+	modality,
+	patientState: { type: 'string', pattern: '^[A-Z]{2}$' }
+};
 const query = (name: string, required: boolean, description: string) => ({
 	name,
 	in: 'query',
@@ -456,7 +466,7 @@ export const openApiDocument = {
 					bufferMinutes: { type: 'integer' },
 					modalities: {
 						type: 'array',
-						items: { type: 'string', enum: ['video', 'audio', 'phone', 'in_person'] }
+						items: modality
 					}
 				}
 			},
@@ -477,27 +487,9 @@ export const openApiDocument = {
 			BookingRequest: {
 				type: 'object',
 				required: ['modality', 'patientState'],
-				properties: {
-					slotId: { type: 'string' },
-					clinicianId: { type: 'string', format: 'uuid' },
-					start: { type: 'string', format: 'date-time' },
-					patientId: { type: 'string', format: 'uuid' },
-					visitType: { type: 'string', description: 'id or code' },
-					modality: { type: 'string', enum: ['video', 'audio', 'phone', 'in_person'] },
-					patientState: { type: 'string', pattern: '^[A-Z]{2}$' }
-				}
+				properties: { ...visitPlace, patientId: { type: 'string', format: 'uuid' } }
 			},
-			RescheduleRequest: {
-				type: 'object',
-				properties: {
-					slotId: { type: 'string' },
-					clinicianId: { type: 'string', format: 'uuid' },
-					start: { type: 'string', format: 'date-time' },
-					visitType: { type: 'string' },
-					modality: { type: 'string', enum: ['video', 'audio', 'phone', 'in_person'] },
-					patientState: { type: 'string', pattern: '^[A-Z]{2}$' }
-				}
-			},
+			RescheduleRequest: { type: 'object', properties: visitPlace },
 			Appointment: {
 				type: 'object',
 				properties: {

@@ -1,13 +1,14 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32NoPadding, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { encodeBase32NoPadding, encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServiceContext } from '../platform/context';
+import { sha256Hex } from '../platform/crypto/hash';
 import type { PhiCipher } from '../platform/crypto/phi';
 import { AppError, validationFailed } from '../platform/errors';
 import { tFor } from '../platform/i18n';
 import { enqueue } from '../platform/outbox/outbox';
 import type { Database } from '../platform/schema';
+import { readOrganization } from '../organizations/repository';
 import { hashPassword } from './password';
 import { replaceRecoveryCodes } from './recovery-codes';
 import { consumeTotpStep, writeCredentials } from './repository';
@@ -22,77 +23,78 @@ export const INVITATION_TTL_MS = 72 * 60 * 60_000;
 export const PASSWORD_MIN_LENGTH = 12;
 const TOTP_ISSUER = 'AnyVisit';
 
-const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+const hashToken = sha256Hex;
+
+/** Unused invitation links of a staff member stop working (a new link, or a deactivation). */
+export async function revokePendingInvitations(tx: Executor, staffId: string, now: Date): Promise<void> {
+	await tx
+		.updateTable('staff_invitations')
+		.set({ revoked_at: now })
+		.where('staff_id', '=', staffId)
+		.where('accepted_at', 'is', null)
+		.where('revoked_at', 'is', null)
+		.execute();
+}
+
+export type Invitee = {
+	id: string;
+	email: string;
+	displayName: string;
+	preferredLanguage: string;
+	organizationId: string;
+};
 
 /**
- * Creates an invitation for a staff member and returns its link token. Only a hash of the token is
- * stored; the TOTP key they will enrol is made now and sealed, so the QR code shown is stable.
- * Earlier unused invitations for the same person stop working.
+ * Invites a staff member to set up their sign-in: a new invitation (earlier unused links stop
+ * working) and its email, in the invitee's language, queued in the caller's transaction. Only a hash
+ * of the link token is stored; the TOTP key they will enrol is made now and sealed, so the QR code
+ * shown stays the same while they look at it.
  */
-export async function createInvitation(
+export async function inviteToEnrol(
 	tx: Executor,
 	phi: PhiCipher,
-	input: { staffId: string; invitedBy: string | null; now: Date }
-): Promise<{ invitationId: string; token: string }> {
+	input: { staff: Invitee; invitedBy: string | null; baseUrl: string; now: Date }
+): Promise<void> {
+	const { staff, now } = input;
 	const id = randomUUID();
 	const token = encodeBase32LowerCaseNoPadding(randomBytes(20));
 	const key = await phi.newDataKey(tx);
 	// RFC 4226 section 4: a shared secret of at least 128 bits (160 recommended).
 	const totpKey = Buffer.from(randomBytes(20)).toString('base64');
-	await tx
-		.updateTable('staff_invitations')
-		.set({ revoked_at: input.now })
-		.where('staff_id', '=', input.staffId)
-		.where('accepted_at', 'is', null)
-		.where('revoked_at', 'is', null)
-		.execute();
+	await revokePendingInvitations(tx, staff.id, now);
 	await tx
 		.insertInto('staff_invitations')
 		.values({
 			id,
-			staff_id: input.staffId,
+			staff_id: staff.id,
 			token_hash: hashToken(token),
 			data_key_id: key.id,
 			totp_key_enc: phi.seal(key, 'staff_invitations.totp_key', id, totpKey),
 			invited_by: input.invitedBy,
-			created_at: input.now,
-			expires_at: new Date(input.now.getTime() + INVITATION_TTL_MS)
+			created_at: now,
+			expires_at: new Date(now.getTime() + INVITATION_TTL_MS)
 		})
 		.execute();
-	return { invitationId: id, token };
-}
 
-/** Queues the invitation email, in the invitee's language, with the link to set up their sign-in. */
-export async function sendInvitation(
-	tx: Executor,
-	phi: PhiCipher,
-	input: {
-		invitationId: string;
-		token: string;
-		staff: { email: string; displayName: string; preferredLanguage: string; organizationId: string };
-		organizationName: string;
-		baseUrl: string;
-		now: Date;
-	}
-): Promise<void> {
-	const t = tFor(input.staff.preferredLanguage);
-	const link = new URL(`/staff/invite/${input.token}`, input.baseUrl).toString();
-	const params = { name: input.staff.displayName, clinic: input.organizationName, link };
+	const organization = await readOrganization(tx, staff.organizationId);
+	const t = tFor(staff.preferredLanguage);
+	const link = new URL(`/staff/invite/${token}`, input.baseUrl).toString();
+	const params = { name: staff.displayName, clinic: organization.name, link };
 	await enqueue(
 		tx,
 		phi,
 		{
 			channel: 'email',
 			payload: {
-				to: input.staff.email,
+				to: staff.email,
 				subject: t('messages:invite.email.subject', params),
 				text: t('messages:invite.email.body', params),
-				language: input.staff.preferredLanguage
+				language: staff.preferredLanguage
 			},
-			idempotencyKey: `invite:${input.invitationId}`,
-			organizationId: input.staff.organizationId
+			idempotencyKey: `invite:${id}`,
+			organizationId: staff.organizationId
 		},
-		{ now: input.now, maxAttempts: 5 }
+		{ now, maxAttempts: 5 }
 	);
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import {
 	findPatientIdsByEmail,
@@ -7,6 +7,7 @@ import {
 	type Patient
 } from '../patients/repository';
 import type { ServiceContext } from '../platform/context';
+import { sha256Hex } from '../platform/crypto/hash';
 import { normalizeEmail, normalizePhone } from '../platform/crypto/phi';
 import { AppError } from '../platform/errors';
 import { tFor } from '../platform/i18n';
@@ -32,8 +33,7 @@ export function parseContact(input: string): Contact | null {
 	return null;
 }
 
-const hashCode = (challengeId: string, code: string) =>
-	createHash('sha256').update(`${challengeId}:${code}`).digest('hex');
+const hashCode = (challengeId: string, code: string) => sha256Hex(`${challengeId}:${code}`);
 
 /** The message that carries the code, on the channel that reaches this patient, in their language. */
 function codeMessage(patient: Patient, contact: Contact, code: string) {

@@ -1,7 +1,7 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../platform/crypto/hash';
 import type { Database } from '../platform/schema';
 
 type Executor = Kysely<Database>;
@@ -24,7 +24,7 @@ export function normalizeRecoveryCode(input: string): string | null {
 	return /^[a-z2-7]{16}$/.test(raw) ? raw : null;
 }
 
-const hashCode = (normalized: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(normalized)));
+const hashCode = sha256Hex;
 
 /** Replaces the staff member's recovery codes with a fresh set and returns them (shown once). */
 export async function replaceRecoveryCodes(tx: Executor, staffId: string, now: Date): Promise<string[]> {

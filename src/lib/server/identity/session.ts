@@ -1,6 +1,6 @@
-import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { sha256Hex } from '../platform/crypto/hash';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Selectable } from 'kysely';
@@ -28,7 +28,7 @@ export type Session = {
 	heldUntil: Date | null;
 };
 
-const hashSecret = (secret: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+const hashSecret = sha256Hex;
 const randomPart = () => encodeBase32LowerCaseNoPadding(randomBytes(15));
 
 /**

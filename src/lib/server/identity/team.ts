@@ -1,7 +1,8 @@
 import type { ServiceContext } from '../platform/context';
 import { AppError, validationFailed, type FieldIssue } from '../platform/errors';
 import { STAFF_ROLES, type StaffRole } from '../platform/schema';
-import { createInvitation, sendInvitation } from './enrolment';
+import { readOrganization } from '../organizations/repository';
+import { inviteToEnrol, revokePendingInvitations } from './enrolment';
 import { refuseAsNotFound, requirePermission, type StaffActor } from './policy';
 import { invalidateSubjectSessions } from './session';
 
@@ -98,11 +99,7 @@ export async function inviteStaff(
 			.executeTakeFirst();
 		// Staff email addresses are unique across organizations (sign-in is by email alone).
 		if (taken) throw new AppError('CONFLICT', {}, [{ field: 'email', key: 'errors:field.email_taken' }]);
-		const organization = await tx
-			.selectFrom('organizations')
-			.select(['name', 'time_zone'])
-			.where('id', '=', admin.organizationId)
-			.executeTakeFirstOrThrow();
+		const organization = await readOrganization(tx, admin.organizationId);
 		const { id: staffId } = await tx
 			.insertInto('staff')
 			.values({
@@ -111,20 +108,19 @@ export async function inviteStaff(
 				display_name: input.displayName,
 				roles: input.roles,
 				preferred_language: input.preferredLanguage,
-				time_zone: organization.time_zone
+				time_zone: organization.timeZone
 			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
-		const invitation = await createInvitation(tx, ctx.phi, { staffId, invitedBy: admin.id, now });
-		await sendInvitation(tx, ctx.phi, {
-			...invitation,
+		await inviteToEnrol(tx, ctx.phi, {
 			staff: {
+				id: staffId,
 				email,
 				displayName: input.displayName,
 				preferredLanguage: input.preferredLanguage,
 				organizationId: admin.organizationId
 			},
-			organizationName: organization.name,
+			invitedBy: admin.id,
 			baseUrl: links.baseUrl,
 			now
 		});
@@ -172,13 +168,7 @@ export async function deactivateStaff(
 	const now = ctx.clock.now();
 	return ctx.db.transaction().execute(async (tx) => {
 		await tx.updateTable('staff').set({ active: false }).where('id', '=', staffId).execute();
-		await tx
-			.updateTable('staff_invitations')
-			.set({ revoked_at: now })
-			.where('staff_id', '=', staffId)
-			.where('accepted_at', 'is', null)
-			.where('revoked_at', 'is', null)
-			.execute();
+		await revokePendingInvitations(tx, staffId, now);
 		const sessionsEnded = await invalidateSubjectSessions(tx, { kind: 'staff', id: staffId });
 		await ctx.audit.record(
 			{ action, resourceType: 'staff', resourceId: staffId, details: { sessionsEnded } },
@@ -208,25 +198,19 @@ export async function reinviteStaff(
 	if (staffId === admin.id) throw new AppError('SELF_DEACTIVATION');
 	const now = ctx.clock.now();
 	await ctx.db.transaction().execute(async (tx) => {
-		const organization = await tx
-			.selectFrom('organizations')
-			.select('name')
-			.where('id', '=', admin.organizationId)
-			.executeTakeFirstOrThrow();
 		await tx.updateTable('staff').set({ active: true }).where('id', '=', staffId).execute();
 		await tx.deleteFrom('staff_credentials').where('staff_id', '=', staffId).execute();
 		await tx.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
 		await invalidateSubjectSessions(tx, { kind: 'staff', id: staffId });
-		const invitation = await createInvitation(tx, ctx.phi, { staffId, invitedBy: admin.id, now });
-		await sendInvitation(tx, ctx.phi, {
-			...invitation,
+		await inviteToEnrol(tx, ctx.phi, {
 			staff: {
+				id: staffId,
 				email: member.email,
 				displayName: member.display_name,
 				preferredLanguage: member.preferred_language,
 				organizationId: member.organization_id
 			},
-			organizationName: organization.name,
+			invitedBy: admin.id,
 			baseUrl: links.baseUrl,
 			now
 		});

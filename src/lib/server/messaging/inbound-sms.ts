@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { readOrganization } from '../organizations/repository';
 import { findPatientIdsByPhone, readPatient, type Patient } from '../patients/repository';
 import type { ServiceContext } from '../platform/context';
 import { normalizePhone } from '../platform/crypto/phi';
 import { tFor } from '../platform/i18n';
 import type { Appointment } from '../scheduling/repository';
+import { readOptOut, recordOptChoice } from './opt-outs';
+import { visitTime } from '../scheduling/messages';
 import { listAppointments } from '../scheduling/repository';
 
 export type Keyword = 'confirm' | 'reschedule' | 'opt_out' | 'opt_in' | 'help' | 'unknown';
@@ -45,18 +48,6 @@ export function keywordOf(body: string): Keyword {
 
 export type InboundSms = { messageSid: string; from: string; body: string };
 
-function when(appointment: Appointment, patient: Patient) {
-	return new Intl.DateTimeFormat(patient.preferredLanguage, {
-		weekday: 'short',
-		month: 'short',
-		day: 'numeric',
-		hour: 'numeric',
-		minute: '2-digit',
-		timeZoneName: 'short',
-		timeZone: patient.timeZone
-	}).format(appointment.start);
-}
-
 /**
  * Acts on a text from a patient's phone and returns the reply (null: none). C confirms their next
  * visit, R asks the clinic to call about a new time, a revocation opts the number out at once with
@@ -82,39 +73,21 @@ export async function handleInboundSms(ctx: ServiceContext, sms: InboundSms): Pr
 			.where('message_sid', '=', sms.messageSid)
 			.executeTakeFirst();
 		const firstDelivery = !seen;
-		const optOut = await tx
-			.selectFrom('sms_opt_outs')
-			.select('opted_out')
-			.where('phone_hmac', '=', phoneIndex)
-			.executeTakeFirst();
+		const optedOutBefore = await readOptOut(tx, phoneIndex);
 
 		let reply: string | null;
 		let appointmentId: string | null = null;
 		if (keyword === 'opt_out' || keyword === 'opt_in') {
 			const optedOut = keyword === 'opt_out';
-			await tx
-				.insertInto('sms_opt_outs')
-				.values({ phone_hmac: phoneIndex, opted_out: optedOut, keyword, updated_at: now })
-				.onConflict((oc) =>
-					oc.column('phone_hmac').doUpdateSet({ opted_out: optedOut, keyword, updated_at: now })
-				)
-				.execute();
+			await recordOptChoice(tx, { phoneHmac: phoneIndex, optedOut, keyword, now });
 			// One confirmation of an opt-out, not one per repeated STOP.
-			const changed = (optOut?.opted_out ?? false) !== optedOut;
-			reply = changed || !optOut ? t(optedOut ? 'messages:sms.opted_out' : 'messages:sms.opted_in') : null;
-		} else if (optOut?.opted_out && keyword !== 'help') {
+			reply =
+				optedOutBefore !== optedOut ? t(optedOut ? 'messages:sms.opted_out' : 'messages:sms.opted_in') : null;
+		} else if (optedOutBefore === true && keyword !== 'help') {
 			reply = null;
 		} else if (keyword === 'help') {
-			const clinic = patient
-				? (
-						await tx
-							.selectFrom('organizations')
-							.select('name')
-							.where('id', '=', patient.organizationId)
-							.executeTakeFirst()
-					)?.name
-				: undefined;
-			reply = t('messages:sms.help', { clinic: clinic ?? 'AnyVisit' });
+			const clinic = patient ? (await readOrganization(tx, patient.organizationId)).name : 'AnyVisit';
+			reply = t('messages:sms.help', { clinic });
 		} else if (keyword === 'confirm' || keyword === 'reschedule') {
 			let next: { appointment: Appointment; patient: Patient } | undefined;
 			for (const p of patients) {
@@ -140,7 +113,7 @@ export async function handleInboundSms(ctx: ServiceContext, sms: InboundSms): Pr
 							.execute();
 					}
 					reply = tFor(next.patient.preferredLanguage)('messages:sms.confirmed', {
-						when: when(next.appointment, next.patient)
+						when: visitTime(next.appointment.start, next.patient, 'short')
 					});
 				} else reply = tFor(next.patient.preferredLanguage)('messages:sms.reschedule_requested');
 			}

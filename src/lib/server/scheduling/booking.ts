@@ -1,12 +1,11 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
 import { randomUUID } from 'node:crypto';
-import { refuseAsNotFound, requirePermission } from '../identity/policy';
+import { refuseAsNotFound, requirePermission, type Permission } from '../identity/policy';
 import { licensureError } from '../licensure/service';
 import { readCompactMemberships, readLicences } from '../licensure/repository';
 import { mayPractise } from '../licensure/rules';
 import { readPatient, type Patient } from '../patients/repository';
 import type { ServiceContext } from '../platform/context';
+import { sha256Hex } from '../platform/crypto/hash';
 import { violatedConstraint } from '../platform/db';
 import { AppError, validationFailed } from '../platform/errors';
 import type { Modality } from '../platform/schema';
@@ -139,7 +138,7 @@ function requestHash(who: Who, target: Target, input: BookingRequest): string {
 		input.modality,
 		input.patientState
 	]);
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
+	return sha256Hex(canonical);
 }
 
 /** The appointment a key already made for this caller, or null; a different request is refused. */
@@ -188,7 +187,7 @@ export async function bookAppointment(
 	const id = randomUUID();
 	const end = new Date(target.start.getTime() + target.visitType.durationMinutes * 60_000);
 	try {
-		await ctx.db.transaction().execute(async (tx) => {
+		const appointment = await ctx.db.transaction().execute(async (tx) => {
 			await tx
 				.insertInto('appointments')
 				.values({
@@ -231,7 +230,9 @@ export async function bookAppointment(
 				},
 				tx
 			);
+			return appointment;
 		});
+		return { appointment, created: true };
 	} catch (error) {
 		const overlap = overlapError(error);
 		if (overlap) throw overlap;
@@ -242,26 +243,25 @@ export async function bookAppointment(
 		}
 		throw error;
 	}
-	return { appointment: (await readAppointment(ctx.db, id))!, created: true };
 }
 
 /** An appointment the actor may see: a patient their own, staff their organization's. */
 export async function getAppointment(
 	ctx: ServiceContext,
 	id: string,
-	action = 'appointment.read'
+	intent: { action: string; permission: Permission } = {
+		action: 'appointment.read',
+		permission: 'appointment.read'
+	}
 ): Promise<Appointment> {
+	const { action, permission } = intent;
 	const attempt = { action, resourceType: 'appointment', resourceId: id };
 	const appointment = await readAppointment(ctx.db, id);
 	const { actor } = ctx;
 	if (actor.kind === 'patient') {
 		if (!appointment || appointment.patientId !== actor.id) return refuseAsNotFound(ctx, attempt);
 	} else {
-		const staff = await requirePermission(
-			ctx,
-			action === 'appointment.read' ? 'appointment.read' : 'appointment.book',
-			attempt
-		);
+		const staff = await requirePermission(ctx, permission, attempt);
 		if (!appointment || appointment.organizationId !== staff.organizationId)
 			return refuseAsNotFound(ctx, attempt);
 	}
@@ -280,7 +280,10 @@ export async function rescheduleAppointment(
 		patientState?: string | undefined;
 	}
 ): Promise<Appointment> {
-	const current = await getAppointment(ctx, id, 'appointment.reschedule');
+	const current = await getAppointment(ctx, id, {
+		action: 'appointment.reschedule',
+		permission: 'appointment.book'
+	});
 	if (current.status === 'cancelled' || current.status === 'completed' || current.status === 'no_show')
 		throw new AppError('CONFLICT');
 	const request: BookingRequest = {
@@ -296,7 +299,7 @@ export async function rescheduleAppointment(
 	const now = ctx.clock.now();
 	const end = new Date(target.start.getTime() + target.visitType.durationMinutes * 60_000);
 	try {
-		await ctx.db.transaction().execute(async (tx) => {
+		return await ctx.db.transaction().execute(async (tx) => {
 			await tx
 				.updateTable('appointments')
 				.set({
@@ -326,11 +329,11 @@ export async function rescheduleAppointment(
 				},
 				tx
 			);
+			return appointment;
 		});
 	} catch (error) {
 		throw overlapError(error) ?? error;
 	}
-	return (await readAppointment(ctx.db, id))!;
 }
 
 export const CANCEL_REASONS = [
@@ -347,12 +350,15 @@ export async function cancelAppointment(
 	id: string,
 	input: { reason: CancelReason }
 ): Promise<Appointment> {
-	const current = await getAppointment(ctx, id, 'appointment.cancel');
+	const current = await getAppointment(ctx, id, {
+		action: 'appointment.cancel',
+		permission: 'appointment.book'
+	});
 	if (current.status === 'cancelled') return current;
 	if (current.status === 'completed' || current.status === 'no_show') throw new AppError('CONFLICT');
 	const patient = (await readPatient(ctx.db, ctx.phi, current.patientId))!;
 	const now = ctx.clock.now();
-	await ctx.db.transaction().execute(async (tx) => {
+	return ctx.db.transaction().execute(async (tx) => {
 		await tx
 			.updateTable('appointments')
 			.set({ status: 'cancelled', cancelled_at: now, cancel_reason: input.reason, updated_at: now })
@@ -369,6 +375,6 @@ export async function cancelAppointment(
 			},
 			tx
 		);
+		return appointment;
 	});
-	return (await readAppointment(ctx.db, id))!;
 }

@@ -2,6 +2,8 @@ import { createEvent, type EventAttributes } from 'ics';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { readOptOut } from '../messaging/opt-outs';
+import { readOrganization } from '../organizations/repository';
 import { readPatient, type Patient } from '../patients/repository';
 import type { Clock } from '../platform/clock';
 import type { PhiCipher } from '../platform/crypto/phi';
@@ -101,30 +103,28 @@ export type MessageContext = {
 	baseUrl: string;
 };
 
-function when(ctx: MessageContext, style: 'short' | 'long') {
-	const options: Intl.DateTimeFormatOptions =
-		style === 'short'
-			? {
-					weekday: 'short',
-					month: 'short',
-					day: 'numeric',
-					hour: 'numeric',
-					minute: '2-digit',
-					timeZoneName: 'short'
-				}
-			: {
-					weekday: 'long',
-					month: 'long',
-					day: 'numeric',
-					hour: 'numeric',
-					minute: '2-digit',
-					timeZoneName: 'short'
-				};
-	return new Intl.DateTimeFormat(ctx.patient.preferredLanguage, {
-		...options,
-		timeZone: ctx.patient.timeZone
-	}).format(ctx.appointment.start);
+/**
+ * A visit's date and time as the patient reads it: in their language and time zone, with the zone's
+ * name. Short for texts, long for calls and emails.
+ */
+export function visitTime(
+	start: Date,
+	patient: Pick<Patient, 'preferredLanguage' | 'timeZone'>,
+	style: 'short' | 'long'
+): string {
+	return new Intl.DateTimeFormat(patient.preferredLanguage, {
+		weekday: style,
+		month: style,
+		day: 'numeric',
+		hour: 'numeric',
+		minute: '2-digit',
+		timeZoneName: 'short',
+		timeZone: patient.timeZone
+	}).format(start);
 }
+
+const when = (ctx: MessageContext, style: 'short' | 'long') =>
+	visitTime(ctx.appointment.start, ctx.patient, style);
 
 /**
  * The text of an SMS: date, time, clinic and a link, nothing about why (minimum necessary), within
@@ -222,6 +222,7 @@ export async function dispatchDueMessages(deps: DispatchDeps, limit = 50): Promi
 			.forUpdate()
 			.skipLocked()
 			.execute();
+		const clinicNames = new Map<string, string>();
 		for (const message of due) {
 			const appointment = await readAppointment(tx, message.appointment_id);
 			const patient = await readPatient(tx, deps.phi, message.patient_id);
@@ -244,7 +245,11 @@ export async function dispatchDueMessages(deps: DispatchDeps, limit = 50): Promi
 				continue;
 			}
 			const wireless = message.channel === 'sms' || message.channel === 'voice';
-			if (message.channel === 'sms' && patient.phone && (await isOptedOut(tx, deps.phi, patient.phone))) {
+			if (
+				message.channel === 'sms' &&
+				patient.phone &&
+				(await readOptOut(tx, deps.phi.phoneIndex(patient.phone))) === true
+			) {
 				await settle('skipped', 'opted_out');
 				continue;
 			}
@@ -266,12 +271,12 @@ export async function dispatchDueMessages(deps: DispatchDeps, limit = 50): Promi
 					continue;
 				}
 			}
-			const organization = await tx
-				.selectFrom('organizations')
-				.select('name')
-				.where('id', '=', appointment.organizationId)
-				.executeTakeFirstOrThrow();
-			const context = { appointment, patient, clinicName: organization.name, baseUrl: deps.baseUrl };
+			let clinicName = clinicNames.get(appointment.organizationId);
+			if (clinicName === undefined) {
+				clinicName = (await readOrganization(tx, appointment.organizationId)).name;
+				clinicNames.set(appointment.organizationId, clinicName);
+			}
+			const context = { appointment, patient, clinicName, baseUrl: deps.baseUrl };
 			const row = await enqueue(
 				tx,
 				deps.phi,
@@ -292,15 +297,6 @@ export async function dispatchDueMessages(deps: DispatchDeps, limit = 50): Promi
 		if (due.length) deps.logger.debug({ count: due.length }, 'appointment messages dispatched');
 		return due.length;
 	});
-}
-
-async function isOptedOut(db: Executor, phi: PhiCipher, phone: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('sms_opt_outs')
-		.select('opted_out')
-		.where('phone_hmac', '=', phi.phoneIndex(phone))
-		.executeTakeFirst();
-	return row?.opted_out ?? false;
 }
 
 /** 'daily_limit' or 'weekly_limit' when one more text or call would exceed the FCC limits. */

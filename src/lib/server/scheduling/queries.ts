@@ -1,4 +1,4 @@
-import { holds, requirePermission } from '../identity/policy';
+import { requirePermission } from '../identity/policy';
 import type { ServiceContext } from '../platform/context';
 import { AppError, validationFailed } from '../platform/errors';
 import type { Modality } from '../platform/schema';
@@ -99,12 +99,10 @@ export async function appointmentsFor(
 			from: filter.from,
 			to: filter.to
 		});
-	if (!holds(actor, 'appointment.read'))
-		await requirePermission(ctx, 'appointment.read', {
-			action: 'appointment.list',
-			resourceType: 'appointment'
-		});
-	const staff = actor as Extract<typeof actor, { kind: 'staff' }>;
+	const staff = await requirePermission(ctx, 'appointment.read', {
+		action: 'appointment.list',
+		resourceType: 'appointment'
+	});
 	const appointments = await listAppointments(ctx.db, { organizationId: staff.organizationId, ...filter });
 	await ctx.audit.record({
 		action: 'appointment.list',

@@ -4,12 +4,13 @@ import * as v from 'valibot';
 import { signedInContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { formFailure, formText } from '$lib/server/platform/http/forms';
-import { pageError } from '$lib/server/platform/http/problems';
+import { pageError, problemFor } from '$lib/server/platform/http/problems';
 import { parseInput } from '$lib/server/platform/http/validation';
 import { bookAppointment } from '$lib/server/scheduling/booking';
 import { searchSlots, visitTypes } from '$lib/server/scheduling/queries';
 import { day, idempotencyKey, modality, stateCode } from '$lib/server/scheduling/schema';
 import { STATE_CODES, dayIn } from '$lib/server/scheduling/states';
+import { MODALITIES } from '$lib/server/platform/schema';
 import type { Actions, PageServerLoad } from './$types';
 
 const Search = v.object({
@@ -52,7 +53,7 @@ export const load: PageServerLoad = async (event) => {
 					languages: s.languages
 				}));
 			} catch (e) {
-				problem = formFailure(event, e).data.error;
+				problem = problemFor(event, e).body.error;
 			}
 		}
 		return {
@@ -62,6 +63,7 @@ export const load: PageServerLoad = async (event) => {
 				durationMinutes: t.durationMinutes
 			})),
 			states: STATE_CODES,
+			modalities: MODALITIES,
 			values,
 			asked,
 			slots,

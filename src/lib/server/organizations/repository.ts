@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/schema';
+
+export type Organization = { id: string; name: string; timeZone: string };
+
+export async function readOrganization(db: Kysely<Database>, id: string): Promise<Organization> {
+	const row = await db
+		.selectFrom('organizations')
+		.select(['id', 'name', 'time_zone'])
+		.where('id', '=', id)
+		.executeTakeFirstOrThrow();
+	return { id: row.id, name: row.name, timeZone: row.time_zone };
+}
