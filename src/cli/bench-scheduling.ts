@@ -190,7 +190,7 @@ async function measure(kind: 'pglite' | 'postgres') {
 					ctx,
 					{
 						patientId,
-						clinicianId: clinicianIds[0],
+						clinicianId: clinicianIds[1],
 						visitType: 'follow-up',
 						modality: 'video',
 						patientState: 'TX',

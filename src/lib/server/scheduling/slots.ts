@@ -110,13 +110,18 @@ export async function findSlots(db: Executor, q: SlotQuery): Promise<Slot[]> {
 		return answer;
 	};
 
+	const windowsOf = new Map<string, typeof windows>();
+	for (const w of windows) {
+		const list = windowsOf.get(w.staffId);
+		if (list) list.push(w);
+		else windowsOf.set(w.staffId, [w]);
+	}
 	const slots: Slot[] = [];
 	for (const offer of offers) {
 		const vt = visitTypes.find((v) => v.id === offer.visit_type_id)!;
 		const step = (vt.durationMinutes + vt.bufferMinutes) * 60_000;
 		const clinicianBusy = busy.filter((b) => b.staffId === offer.id);
-		for (const w of windows) {
-			if (w.staffId !== offer.id) continue;
+		for (const w of windowsOf.get(offer.id) ?? []) {
 			const offered = w.modalities.filter(
 				(m) => vt.modalities.includes(m) && (!q.modality || m === q.modality)
 			);

@@ -68,19 +68,39 @@ export function isStateCode(code: string): boolean {
 	return Object.hasOwn(STATE_TIME_ZONES, code);
 }
 
+// Formatting with a time zone is slow and a slot search asks tens of thousands of times, while a
+// zone's offset changes only on a quarter hour: one formatter per zone, and each day remembered per
+// zone and quarter hour (bounded).
+const formats = new Map<string, Intl.DateTimeFormat>();
+const days = new Map<string, string>();
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+function formatter(kind: 'day' | 'hour', timeZone: string): Intl.DateTimeFormat {
+	const key = `${kind}|${timeZone}`;
+	let format = formats.get(key);
+	if (!format) {
+		format =
+			kind === 'day'
+				? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+				: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+		formats.set(key, format);
+	}
+	return format;
+}
+
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone. */
 export function dayIn(instant: Date, timeZone: string): string {
-	return new Intl.DateTimeFormat('en-CA', {
-		timeZone,
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit'
-	}).format(instant);
+	const key = `${timeZone}|${Math.floor(instant.getTime() / QUARTER_HOUR_MS)}`;
+	let day = days.get(key);
+	if (day === undefined) {
+		day = formatter('day', timeZone).format(instant);
+		if (days.size >= 100_000) days.clear();
+		days.set(key, day);
+	}
+	return day;
 }
 
 /** The wall-clock hour (0-23) of an instant in a time zone. */
 export function hourIn(instant: Date, timeZone: string): number {
-	return Number(
-		new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(instant)
-	);
+	return Number(formatter('hour', timeZone).format(instant));
 }
