@@ -3,7 +3,14 @@ import twilio from 'twilio';
 import { DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../src/lib/server/platform/config';
 import { DEMO_PASSWORD, expectAccessibleWithoutScripts, freshCode } from './helpers';
 
-type DevMessage = { to: string; channel: string; body: string; subject: string | null; language: string };
+type DevMessage = {
+	to: string;
+	channel: string;
+	body: string;
+	subject: string | null;
+	language: string;
+	providerId: string;
+};
 
 async function devMessages(request: APIRequestContext): Promise<DevMessage[]> {
 	return (await (await request.get('/dev/outbox.json')).json()).messages;
@@ -23,6 +30,21 @@ async function textFromPatient(
 		form: params,
 		headers: {
 			'x-twilio-signature': twilio.getExpectedTwilioSignature(DEVELOPMENT_TWILIO_AUTH_TOKEN, url, params)
+		}
+	});
+}
+
+/** Twilio's status callback for a text we sent, signed as Twilio would sign it. */
+async function smsStatus(request: APIRequestContext, baseURL: string, messageSid: string, status: string) {
+	const params = { MessageSid: messageSid, MessageStatus: status, AccountSid: 'ACe2e', To: '+15125550101' };
+	return request.post('/telephony/sms/status', {
+		form: params,
+		headers: {
+			'x-twilio-signature': twilio.getExpectedTwilioSignature(
+				DEVELOPMENT_TWILIO_AUTH_TOKEN,
+				`${baseURL}/telephony/sms/status`,
+				params
+			)
 		}
 	});
 }
@@ -102,6 +124,18 @@ test.describe('a Spanish-speaking patient books on a small phone with JavaScript
 		expect(await reply.text()).toContain('<Message>');
 		const after = await (await page.request.get(`/api/v1/appointments/${visit.id}`)).json();
 		expect(after.status).toBe('confirmed');
+
+		// Twilio reports the text delivered: the booking message's state follows.
+		expect((await smsStatus(request, baseURL!, sms!.providerId, 'delivered')).status()).toBe(204);
+		const { items: messages } = await (
+			await page.request.get(`/api/v1/appointments/${visit.id}/messages`)
+		).json();
+		expect(
+			messages.find((m: { channel: string; kind: string }) => m.channel === 'sms' && m.kind === 'booked')
+		).toMatchObject({
+			status: 'delivered',
+			providerStatus: 'delivered'
+		});
 	});
 });
 
@@ -112,6 +146,15 @@ test.describe('telephony webhooks', () => {
 			headers: { 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' }
 		});
 		expect(unsigned.status()).toBe(403);
+		const forgedStatus = await request.post('/telephony/sms/status', {
+			form: { MessageSid: 'SMe2e-unsigned', MessageStatus: 'delivered' }
+		});
+		expect(forgedStatus.status()).toBe(403);
+		const forgedCall = await request.post('/telephony/voice/status', {
+			form: { CallSid: 'CAe2e-unsigned', CallStatus: 'completed' },
+			headers: { 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' }
+		});
+		expect(forgedCall.status()).toBe(403);
 		// HELP still answers, proving the number was not opted out by the forged STOP.
 		const help = await textFromPatient(
 			request,

@@ -518,7 +518,9 @@ export const openApiDocument = {
 					status: { type: 'string' },
 					sendAt: { type: 'string', format: 'date-time' },
 					offsetMinutes: { type: ['integer', 'null'] },
-					skipReason: { type: ['string', 'null'] }
+					skipReason: { type: ['string', 'null'] },
+					providerStatus: { type: ['string', 'null'], description: 'Twilio’s last reported status' },
+					providerError: { type: ['string', 'null'], description: 'Twilio’s error code when it failed' }
 				}
 			},
 			PatientSummary: {

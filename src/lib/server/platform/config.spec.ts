@@ -63,4 +63,39 @@ describe('configuration', () => {
 	test('keys must be base64', () => {
 		expect(() => loadConfig({ KEK: 'not base64!' })).toThrow('KEK');
 	});
+
+	test('texts, calls and email go to the development outbox until Twilio and SMTP are configured', () => {
+		expect(loadConfig({})).toMatchObject({ twilio: null, smtp: null });
+		const sid = 'AC' + 'ab'.repeat(16);
+		const configured = loadConfig({
+			TWILIO_ACCOUNT_SID: sid,
+			TWILIO_AUTH_TOKEN: 'a-real-looking-auth-token',
+			TWILIO_FROM_NUMBER: '+15005550006',
+			SMTP_URL: 'smtps://user:secret@smtp.example.org:465',
+			SMTP_FROM: 'AnyVisit <visits@clinic.example.org>'
+		});
+		expect(configured.twilio).toEqual({
+			accountSid: sid,
+			authToken: 'a-real-looking-auth-token',
+			fromNumber: '+15005550006',
+			messagingServiceSid: undefined
+		});
+		expect(configured.smtp).toEqual({
+			url: 'smtps://user:secret@smtp.example.org:465',
+			from: 'AnyVisit <visits@clinic.example.org>'
+		});
+	});
+
+	test('a half-configured Twilio or SMTP stops the process with a clear message', () => {
+		const sid = 'AC' + 'ab'.repeat(16);
+		expect(() =>
+			loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'a-real-looking-auth-token' })
+		).toThrow('TWILIO_FROM_NUMBER');
+		expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'not-a-sid' })).toThrow('TWILIO_ACCOUNT_SID');
+		expect(() => loadConfig({ TWILIO_FROM_NUMBER: '555-0100' })).toThrow('TWILIO_FROM_NUMBER');
+		expect(() => loadConfig({ SMTP_URL: 'smtp://relay.example.org' })).toThrow('SMTP_FROM');
+		expect(() => loadConfig({ SMTP_URL: 'http://relay.example.org', SMTP_FROM: 'a@b.c' })).toThrow(
+			'SMTP_URL'
+		);
+	});
 });

@@ -27,7 +27,12 @@ const EnvSchema = v.object({
 	KEK: v.optional(v.pipe(v.string(), v.base64())),
 	KEK_PREVIOUS: v.optional(v.pipe(v.string(), v.base64())),
 	BLIND_INDEX_KEY: v.optional(v.pipe(v.string(), v.base64())),
-	TWILIO_AUTH_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16)))
+	TWILIO_AUTH_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16))),
+	TWILIO_ACCOUNT_SID: v.optional(v.pipe(v.string(), v.regex(/^AC[0-9a-f]{32}$/))),
+	TWILIO_FROM_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\+[1-9]\d{6,14}$/))),
+	TWILIO_MESSAGING_SERVICE_SID: v.optional(v.pipe(v.string(), v.regex(/^MG[0-9a-f]{32}$/))),
+	SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//))),
+	SMTP_FROM: v.optional(v.pipe(v.string(), v.minLength(3)))
 });
 
 /**
@@ -50,6 +55,19 @@ export type Config = {
 	keys: { kek: string | undefined; kekPrevious: string | undefined; indexKey: string | undefined };
 	/** Verifies X-Twilio-Signature; null in production without TWILIO_AUTH_TOKEN (webhooks refused). */
 	twilioAuthToken: string | null;
+	/** Twilio's REST API for texts and calls; null sends them to the development outbox instead. */
+	twilio: TwilioSettings | null;
+	/** An SMTP relay for email; null sends it to the development outbox instead. */
+	smtp: { url: string; from: string } | null;
+};
+
+export type TwilioSettings = {
+	accountSid: string;
+	authToken: string;
+	/** The sending number (E.164); calls always come from it. */
+	fromNumber: string;
+	/** Texts go through this Messaging Service when set (sender pools, opt-out handling). */
+	messagingServiceSid: string | undefined;
 };
 
 /** Parses and validates the environment once; a bad value stops the process with a clear message. */
@@ -69,6 +87,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		// Key files beside the data are the embedded default only; production keys come from a secret store.
 		throw new Error('Invalid configuration: KEK and BLIND_INDEX_KEY are required when APP_ENV=production');
 	}
+	if (e.TWILIO_ACCOUNT_SID && (!e.TWILIO_AUTH_TOKEN || !e.TWILIO_FROM_NUMBER)) {
+		throw new Error(
+			'Invalid configuration: TWILIO_ACCOUNT_SID needs TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER as well'
+		);
+	}
+	if (e.SMTP_URL && !e.SMTP_FROM) {
+		throw new Error('Invalid configuration: SMTP_URL needs SMTP_FROM (the sender address) as well');
+	}
 	return {
 		env: e.APP_ENV,
 		port: e.PORT,
@@ -82,7 +108,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		seedDemoData: e.SEED_DEMO_DATA === 'auto',
 		keys: { kek: e.KEK, kekPrevious: e.KEK_PREVIOUS, indexKey: e.BLIND_INDEX_KEY },
 		twilioAuthToken:
-			e.TWILIO_AUTH_TOKEN ?? (e.APP_ENV === 'production' ? null : DEVELOPMENT_TWILIO_AUTH_TOKEN)
+			e.TWILIO_AUTH_TOKEN ?? (e.APP_ENV === 'production' ? null : DEVELOPMENT_TWILIO_AUTH_TOKEN),
+		twilio:
+			e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM_NUMBER
+				? {
+						accountSid: e.TWILIO_ACCOUNT_SID,
+						authToken: e.TWILIO_AUTH_TOKEN,
+						fromNumber: e.TWILIO_FROM_NUMBER,
+						messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID
+					}
+				: null,
+		smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null
 	};
 }
 

@@ -11,6 +11,11 @@ import { createMetrics, type Metrics } from './metrics';
 import { migrateToLatest } from './migrate';
 import { syncCompactMemberships } from '../licensure/repository';
 import { dispatchDueMessages } from '../scheduling/messages';
+import { recordDeliveryOutcome } from '../scheduling/delivery-status';
+import { createTwilioClient } from '../integrations/twilio/client';
+import { twilioSmsTransport } from '../integrations/twilio/messaging';
+import { twilioVoiceTransport } from '../integrations/twilio/voice';
+import { smtpEmailTransport } from '../integrations/smtp/email';
 import { devSinkTransport } from './outbox/dev-sink';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
@@ -27,10 +32,28 @@ export type Runtime = {
 	close(): Promise<void>;
 };
 
-/** The person-facing transports: the development outbox until Twilio and SMTP are configured. */
+/**
+ * The person-facing transports: Twilio for texts and calls and an SMTP relay for email once they are
+ * configured, the development outbox until then (never in production, where an unconfigured channel
+ * leaves its messages as dead letters for staff to see).
+ */
 function personTransports(config: Config, db: Db, clock: Clock, phi: PhiCipher): Transport[] {
-	if (config.env === 'production') return [];
-	return (['sms', 'email', 'voice'] as const).map((channel) => devSinkTransport(channel, db, clock, phi));
+	const transports: Transport[] = [];
+	const fallback = (channel: 'sms' | 'email' | 'voice') => {
+		if (config.env !== 'production') transports.push(devSinkTransport(channel, db, clock, phi));
+	};
+	if (config.twilio) {
+		const client = createTwilioClient(config.twilio);
+		const base = publicBaseUrl(config);
+		transports.push(twilioSmsTransport(config.twilio, client, `${base}/telephony/sms/status`));
+		transports.push(twilioVoiceTransport(config.twilio, client, `${base}/telephony/voice/status`));
+	} else {
+		fallback('sms');
+		fallback('voice');
+	}
+	if (config.smtp) transports.push(smtpEmailTransport(config.smtp));
+	else fallback('email');
+	return transports;
 }
 
 /**
@@ -81,6 +104,7 @@ export async function startRuntime(
 		batchSize: config.outbox.batchSize,
 		pollMs: config.outbox.pollMs,
 		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome }),
+		onSettled: (message) => recordDeliveryOutcome(db, clock, message),
 		beforeEachCycle: () =>
 			dispatchDueMessages({
 				db,

@@ -55,6 +55,14 @@ export interface LicensesTable {
 	issued_on: Day;
 	expires_on: Day;
 	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface LicenseExpiryNoticesTable {
+	license_id: string;
+	threshold_days: number;
+	expires_on: Day;
+	sent_at: Date;
 }
 
 export interface DataKeysTable {
@@ -318,6 +326,8 @@ export interface AppointmentMessagesTable {
 	skip_reason: string | null;
 	outbox_id: string | null;
 	provider_id: string | null;
+	provider_status: string | null;
+	provider_error: string | null;
 	created_at: Date;
 	updated_at: Date;
 }
@@ -361,6 +371,7 @@ export interface Database {
 	organizations: OrganizationsTable;
 	staff: StaffTable;
 	licenses: LicensesTable;
+	license_expiry_notices: LicenseExpiryNoticesTable;
 	data_keys: DataKeysTable;
 	patients: PatientsTable;
 	patient_contacts: PatientContactsTable;

@@ -120,6 +120,10 @@ export type MessageView = {
 	sendAt: string;
 	offsetMinutes: number | null;
 	skipReason: string | null;
+	/** Twilio's last word on a text or call ("delivered", "undelivered", "no-answer", ...). */
+	providerStatus: string | null;
+	/** Twilio's error code when it failed. */
+	providerError: string | null;
 };
 
 /** What was and will be sent about one appointment (confirmations, reminders), for whoever may see it. */
@@ -141,6 +145,8 @@ export async function appointmentMessages(
 		status: r.status,
 		sendAt: r.send_at.toISOString(),
 		offsetMinutes: r.offset_minutes,
-		skipReason: r.skip_reason
+		skipReason: r.skip_reason,
+		providerStatus: r.provider_status,
+		providerError: r.provider_error
 	}));
 }

@@ -6,6 +6,7 @@ import * as patientSignIn from './0004_patient_sign_in';
 import * as staffEnrolment from './0005_staff_enrolment';
 import * as scheduling from './0006_scheduling';
 import * as appointmentMessages from './0007_appointment_messages';
+import * as deliveryAndLicences from './0008_delivery_and_licences';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
 	'0004_patient_sign_in': patientSignIn,
 	'0005_staff_enrolment': staffEnrolment,
 	'0006_scheduling': scheduling,
-	'0007_appointment_messages': appointmentMessages
+	'0007_appointment_messages': appointmentMessages,
+	'0008_delivery_and_licences': deliveryAndLicences
 };

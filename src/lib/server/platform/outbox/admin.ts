@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import type { OutboxRow, OutboxStatus } from '../schema';
 import { enqueue } from './outbox';
 import { findMessage, listByStatus, listDevMessages, requeueDead, type OutboxScope } from './repository';
+import { devProviderId } from './dev-sink';
 
 /** What staff see of a delivery: never the payload, which may carry PHI. */
 export type DeliveryView = {
@@ -94,6 +95,7 @@ export async function listDevOutbox(ctx: ServiceContext, options: { limit: numbe
 	return rows.map((row) => ({
 		id: row.id,
 		outboxId: row.outboxId,
+		providerId: devProviderId(row.outboxId),
 		channel: row.channel,
 		to: row.recipient,
 		subject: row.subject,

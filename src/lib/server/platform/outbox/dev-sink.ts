@@ -6,6 +6,11 @@ import type { PhiCipher } from '../crypto/phi';
 import { describeMessage } from './messages';
 import { PermanentDeliveryError, type Transport } from './transport';
 
+/** The id the development sink gives a message, as Twilio gives a MessageSid (status callbacks name it). */
+export function devProviderId(outboxId: string): string {
+	return `dev-${outboxId}`;
+}
+
 /**
  * The embedded default for SMS, email and voice: instead of Twilio or SMTP, every message lands in
  * the development outbox (a staff page and GET /dev/outbox.json). Keyed by the outbox id, so a
@@ -38,7 +43,7 @@ export function devSinkTransport(channel: OutboxChannel, db: Db, clock: Clock, p
 				})
 				.onConflict((oc) => oc.column('outbox_id').doNothing())
 				.execute();
-			return { remoteId: `dev-${message.id}` };
+			return { remoteId: devProviderId(message.id) };
 		}
 	};
 }

@@ -6,7 +6,10 @@ export const EmailPayload = v.object({
 	to: v.string(),
 	subject: v.string(),
 	text: v.string(),
-	language: v.string()
+	language: v.string(),
+	attachments: v.optional(
+		v.array(v.object({ filename: v.string(), contentType: v.string(), content: v.string() }))
+	)
 });
 export const VoicePayload = v.object({ to: v.string(), say: v.string(), language: v.string() });
 

@@ -9,6 +9,14 @@ import { PermanentDeliveryError, type Transport } from './transport';
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
 
+export type SettledMessage = {
+	outboxId: string;
+	channel: OutboxChannel;
+	outcome: 'delivered' | 'dead';
+	remoteId?: string;
+	error?: string;
+};
+
 export type OutboxWorkerOptions = {
 	db: Db;
 	clock: Clock;
@@ -20,6 +28,11 @@ export type OutboxWorkerOptions = {
 	leaseMs?: number;
 	backoff?: (attempt: number) => number;
 	onOutcome?: (channel: OutboxChannel, outcome: DeliveryOutcome) => void;
+	/**
+	 * Told of each delivery and each dead letter, after the outbox row records it (for example to mark
+	 * an appointment reminder sent with the provider's id, which its status callbacks will name).
+	 */
+	onSettled?: (message: SettledMessage) => Promise<unknown>;
 	/** Work that feeds the outbox, run at the start of every cycle. */
 	beforeEachCycle?: () => Promise<unknown>;
 };
@@ -50,7 +63,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 		const transport = transports.get(message.channel);
 		try {
 			if (!transport) throw new PermanentDeliveryError(`No transport for channel ${message.channel}`);
-			await transport.deliver({
+			const delivered = await transport.deliver({
 				id: message.id,
 				channel: message.channel,
 				idempotencyKey: message.idempotency_key,
@@ -60,6 +73,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 			});
 			await markDelivered(options.db, message.id, options.clock.now());
 			log.debug({ attempts: message.attempts }, 'outbox message delivered');
+			await settled(log, {
+				outboxId: message.id,
+				channel: message.channel,
+				outcome: 'delivered',
+				remoteId: delivered.remoteId
+			});
 			return 'delivered';
 		} catch (error) {
 			const reason = error instanceof Error ? error.message : String(error);
@@ -73,7 +92,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 				return 'retry';
 			}
 			log.error({ attempts: message.attempts, err: reason }, 'outbox delivery failed for good (dead letter)');
+			await settled(log, { outboxId: message.id, channel: message.channel, outcome: 'dead', error: reason });
 			return 'dead';
+		}
+	}
+
+	async function settled(log: Logger, message: SettledMessage): Promise<void> {
+		try {
+			await options.onSettled?.(message);
+		} catch (error) {
+			// The delivery itself stands; only the bookkeeping after it failed.
+			log.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox settle hook failed');
 		}
 	}
 

@@ -1,0 +1,70 @@
+import twilio from 'twilio';
+import * as v from 'valibot';
+import type { TwilioSettings } from '../../platform/config';
+import { VoicePayload } from '../../platform/outbox/messages';
+import { PermanentDeliveryError, type Transport } from '../../platform/outbox/transport';
+import { deliveryFailure, type TwilioClient } from './client';
+
+type SayVoice = { voice: string; language: string };
+
+/**
+ * The text-to-speech voice for each language AnyVisit speaks (twilio.com/docs/voice/twiml/say/text-speech).
+ * Twilio has no Haitian Creole voice: Haitian patients hear the Creole text in a French voice, the
+ * closest Twilio offers, until the telephony IVR plays recorded Creole prompts.
+ */
+const ENGLISH: SayVoice = { voice: 'Polly.Joanna', language: 'en-US' };
+
+export const SAY_VOICES: Record<string, SayVoice> = {
+	en: ENGLISH,
+	es: { voice: 'Polly.Lupe', language: 'es-US' },
+	'zh-Hans': { voice: 'Google.cmn-CN-Standard-A', language: 'cmn-CN' },
+	vi: { voice: 'Google.vi-VN-Standard-A', language: 'vi-VN' },
+	ko: { voice: 'Polly.Seoyeon', language: 'ko-KR' },
+	tl: { voice: 'Google.fil-PH-Standard-A', language: 'fil-PH' },
+	ru: { voice: 'Polly.Tatyana', language: 'ru-RU' },
+	ar: { voice: 'Google.ar-XA-Standard-A', language: 'ar-XA' },
+	ht: { voice: 'Google.fr-FR-Standard-A', language: 'fr-FR' }
+};
+
+/** What the call says: the message twice, with a pause, in the patient's language. */
+export function reminderCallTwiml(say: string, language: string): string {
+	const { voice, language: locale } = SAY_VOICES[language] ?? ENGLISH;
+	const response = new twilio.twiml.VoiceResponse();
+	const attributes = { voice, language: locale } as Parameters<typeof response.say>[0];
+	response.pause({ length: 1 });
+	response.say(attributes, say);
+	response.pause({ length: 2 });
+	response.say(attributes, say);
+	return response.toString();
+}
+
+/**
+ * Calls a landline with the reminder through Twilio Programmable Voice (POST .../Calls.json with
+ * inline TwiML). `statusCallback` hears when the call completed, was busy or went unanswered.
+ */
+export function twilioVoiceTransport(
+	settings: TwilioSettings,
+	client: TwilioClient,
+	statusCallback: string
+): Transport {
+	return {
+		channel: 'voice',
+		async deliver(message) {
+			const call = v.safeParse(VoicePayload, message.payload);
+			if (!call.success) throw new PermanentDeliveryError('The voice message payload is not valid');
+			try {
+				const placed = await client.calls.create({
+					to: call.output.to,
+					from: settings.fromNumber,
+					twiml: reminderCallTwiml(call.output.say, call.output.language),
+					statusCallback,
+					statusCallbackEvent: ['completed'],
+					statusCallbackMethod: 'POST'
+				});
+				return { remoteId: placed.sid };
+			} catch (error) {
+				throw deliveryFailure(error);
+			}
+		}
+	};
+}
