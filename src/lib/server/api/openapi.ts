@@ -269,6 +269,75 @@ export const openApiDocument = {
 				}
 			}
 		},
+		'/licences': {
+			get: {
+				operationId: 'listLicences',
+				summary:
+					'Admins: the organization’s licences, soonest expiry first, with days left and the 60/30/7-day warning',
+				responses: {
+					'200': { description: 'Licences', content: itemsOf('Licence') },
+					'401': problem,
+					'403': problem
+				}
+			},
+			post: {
+				operationId: 'addLicence',
+				summary: 'Admins: adds a licence (audited)',
+				requestBody: { required: true, content: oneOf('LicenceInput') },
+				responses: {
+					'201': { description: 'Added', content: oneOf('Id') },
+					'403': problem,
+					'409': problem,
+					'422': problem
+				}
+			}
+		},
+		'/licences/{id}': {
+			put: {
+				operationId: 'replaceLicence',
+				summary: 'Admins: replaces a licence record (a renewal, a new status; audited)',
+				parameters: [idParam],
+				requestBody: { required: true, content: oneOf('LicenceInput') },
+				responses: {
+					'200': { description: 'Saved', content: oneOf('Id') },
+					'404': problem,
+					'409': problem,
+					'422': problem
+				}
+			},
+			delete: {
+				operationId: 'removeLicence',
+				summary: 'Admins: removes a licence entered by mistake (audited)',
+				parameters: [idParam],
+				responses: { '204': { description: 'Removed' }, '404': problem }
+			}
+		},
+		'/licences/import': {
+			post: {
+				operationId: 'importLicences',
+				summary:
+					'Admins: imports licences from CSV (columns clinician_email,state,credential,number,status,pathway,' +
+					'issued_on,expires_on). All rows or none: a 422 lists each problem as `rows[<line>].<column>`',
+				requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+				responses: {
+					'200': {
+						description: 'Imported',
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									properties: { created: { type: 'integer' }, updated: { type: 'integer' } }
+								}
+							}
+						}
+					},
+					'403': problem,
+					'413': problem,
+					'415': problem,
+					'422': problem
+				}
+			}
+		},
 		'/clinicians': {
 			get: {
 				operationId: 'listClinicians',
@@ -534,6 +603,41 @@ export const openApiDocument = {
 					preferredLanguage: { type: 'string' },
 					homeState: { type: 'string' },
 					timeZone: { type: 'string' }
+				}
+			},
+			Id: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },
+			LicenceInput: {
+				type: 'object',
+				required: ['clinicianId', 'state', 'credential', 'number', 'issuedOn', 'expiresOn'],
+				properties: {
+					clinicianId: { type: 'string', format: 'uuid' },
+					state: { type: 'string', pattern: '^[A-Z]{2}$' },
+					credential: {
+						type: 'string',
+						enum: ['MD', 'DO', 'NP', 'PA', 'RN', 'LPN', 'LVN', 'PsyD', 'PhD', 'LCSW', 'LPC', 'LMFT']
+					},
+					number: { type: 'string', maxLength: 40 },
+					status: { type: 'string', enum: ['active', 'inactive', 'expired', 'suspended', 'revoked'] },
+					pathway: { type: 'string', enum: ['state', 'imlc', 'nlc', 'psypact', 'registration'] },
+					issuedOn: { type: 'string', format: 'date' },
+					expiresOn: { type: 'string', format: 'date' }
+				}
+			},
+			Licence: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					clinicianId: { type: 'string', format: 'uuid' },
+					clinicianName: { type: 'string' },
+					state: { type: 'string' },
+					credential: { type: 'string' },
+					number: { type: 'string' },
+					status: { type: 'string' },
+					pathway: { type: 'string' },
+					issuedOn: { type: 'string', format: 'date' },
+					expiresOn: { type: 'string', format: 'date' },
+					daysLeft: { type: 'integer' },
+					warning: { type: ['integer', 'null'], enum: [60, 30, 7, null] }
 				}
 			},
 			Clinician: {

@@ -16,7 +16,14 @@ type DemoStaff = {
 	credential?: string;
 	languages: string[];
 	timeZone: string;
-	licenses?: { state: string; credential: string; number: string; pathway: LicensePathway }[];
+	licenses?: {
+		state: string;
+		credential: string;
+		number: string;
+		pathway: LicensePathway;
+		/** Days from seeding to expiry (default ten years), to show the expiry warnings. */
+		expiresInDays?: number;
+	}[];
 	/** Visit types offered (codes) and weekly hours in the clinician's own time zone. */
 	offers?: string[];
 	hours?: { weekdays: number[]; from: string; until: string; modalities: Modality[] }[];
@@ -86,7 +93,7 @@ export const DEMO_STAFF: DemoStaff[] = [
 		licenses: [
 			{ state: 'CO', credential: 'MD', number: 'DR.0061234', pathway: 'state' },
 			{ state: 'WI', credential: 'MD', number: '78123-20', pathway: 'imlc' },
-			{ state: 'MN', credential: 'MD', number: '71544', pathway: 'imlc' }
+			{ state: 'MN', credential: 'MD', number: '71544', pathway: 'imlc', expiresInDays: 45 }
 		],
 		offers: ['new-patient', 'follow-up'],
 		hours: [
@@ -335,7 +342,10 @@ export async function seedDemoData(
 						status: 'active',
 						pathway: licence.pathway,
 						issued_on: '2022-01-03',
-						expires_on: inTenYears(now)
+						expires_on:
+							licence.expiresInDays === undefined
+								? inTenYears(now)
+								: new Date(now.getTime() + licence.expiresInDays * 86_400_000).toISOString().slice(0, 10)
 					})
 					.execute();
 			}

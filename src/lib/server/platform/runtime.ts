@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { migrateToLatest } from './migrate';
 import { syncCompactMemberships } from '../licensure/repository';
+import { sendLicenceExpiryNotices } from '../licensure/expiry-notices';
 import { dispatchDueMessages } from '../scheduling/messages';
 import { recordDeliveryOutcome } from '../scheduling/delivery-status';
 import { createTwilioClient } from '../integrations/twilio/client';
@@ -65,6 +66,9 @@ export function publicBaseUrl(config: Config): string {
 	return (config.publicBaseUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
 }
 
+/** How often licence expiry notices are looked for (each is sent once; a day's delay is harmless). */
+const LICENCE_NOTICE_INTERVAL_MS = 60 * 60_000;
+
 export async function startRuntime(
 	config: Config,
 	options: { logger?: Logger; clock?: Clock; worker?: boolean } = {}
@@ -95,6 +99,7 @@ export async function startRuntime(
 	}
 	const db = handle.db;
 	const metrics = createMetrics();
+	let licenceNoticesRanAt = 0;
 	const outbox = createOutboxWorker({
 		db,
 		clock,
@@ -105,14 +110,25 @@ export async function startRuntime(
 		pollMs: config.outbox.pollMs,
 		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome }),
 		onSettled: (message) => recordDeliveryOutcome(db, clock, message),
-		beforeEachCycle: () =>
-			dispatchDueMessages({
+		beforeEachCycle: async () => {
+			await dispatchDueMessages({
 				db,
 				phi,
 				clock,
 				logger: logger.child({ component: 'appointment-messages' }),
 				baseUrl: publicBaseUrl(config)
-			})
+			});
+			if (clock.now().getTime() - licenceNoticesRanAt >= LICENCE_NOTICE_INTERVAL_MS) {
+				licenceNoticesRanAt = clock.now().getTime();
+				await sendLicenceExpiryNotices({
+					db,
+					phi,
+					clock,
+					logger: logger.child({ component: 'licence-expiry' }),
+					baseUrl: publicBaseUrl(config)
+				});
+			}
+		}
 	});
 	if (options.worker !== false) outbox.start();
 	const opened = handle;

@@ -70,6 +70,18 @@ export async function readJson<S extends v.GenericSchema>(
 	return parseInput(schema, body);
 }
 
+/** Reads a text body of one of the given media types (CSV, plain text) with a size cap. */
+export async function readText(
+	request: Request,
+	options: { type: RegExp; maxBytes: number }
+): Promise<string> {
+	if (!options.type.test(request.headers.get('content-type') ?? ''))
+		throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > options.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', { max: options.maxBytes });
+	return readCapped(request, options.maxBytes);
+}
+
 async function readCapped(request: Request, maxBytes: number): Promise<string> {
 	if (!request.body) return '';
 	const reader = request.body.getReader();

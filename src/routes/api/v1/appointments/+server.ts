@@ -5,7 +5,7 @@ import { api, requireRuntime } from '$lib/server/platform/http/api';
 import { parseInput, readJson, uuid } from '$lib/server/platform/http/validation';
 import { bookAppointment } from '$lib/server/scheduling/booking';
 import { appointmentsFor } from '$lib/server/scheduling/queries';
-import { BookingBody, idempotencyKey } from '$lib/server/scheduling/schema';
+import { BookingBody, day, idempotencyKey } from '$lib/server/scheduling/schema';
 import { appointmentView } from '$lib/server/scheduling/views';
 import type { RequestHandler } from './$types';
 
@@ -29,8 +29,8 @@ export const POST: RequestHandler = api(async ({ locals, request }) => {
 const ListQuery = v.object({
 	patientId: v.optional(uuid),
 	clinicianId: v.optional(uuid),
-	from: v.optional(v.pipe(v.string(), v.isoDate('errors:field.day'))),
-	to: v.optional(v.pipe(v.string(), v.isoDate('errors:field.day')))
+	from: v.optional(day),
+	to: v.optional(day)
 });
 
 /** A patient's own visits, or the organization's for staff (filter by patient, clinician, days). */

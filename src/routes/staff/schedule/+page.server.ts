@@ -1,0 +1,31 @@
+import { redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { serviceContext } from '$lib/server/platform/http/access';
+import { requireRuntime } from '$lib/server/platform/http/api';
+import { pageError } from '$lib/server/platform/http/problems';
+import { parseInput, uuid } from '$lib/server/platform/http/validation';
+import { clinicSchedule } from '$lib/server/scheduling/schedule';
+import { day } from '$lib/server/scheduling/schema';
+import type { PageServerLoad } from './$types';
+
+const ScheduleQuery = v.object({
+	view: v.optional(v.picklist(['day', 'week'], 'errors:field.invalid'), 'day'),
+	date: v.optional(day),
+	clinician: v.optional(v.union([v.literal(''), uuid]))
+});
+
+// The schedule names patients: a signed-in staff member only, even outside production.
+export const load: PageServerLoad = async (event) => {
+	if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
+	try {
+		const query = parseInput(ScheduleQuery, Object.fromEntries(event.url.searchParams));
+		const schedule = await clinicSchedule(serviceContext(requireRuntime(event.locals), event.locals), {
+			from: query.date,
+			days: query.view === 'week' ? 7 : 1,
+			clinicianId: query.clinician || undefined
+		});
+		return { schedule, view: query.view, clinician: query.clinician ?? '' };
+	} catch (e) {
+		pageError(event, e);
+	}
+};
