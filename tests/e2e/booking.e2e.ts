@@ -203,3 +203,47 @@ test('a landline patient’s booking queues a call, never a text', async ({ requ
 	expect(['scheduled', 'queued', 'sent', 'delivered']).toContain(now[0].status);
 	expect(messages.some((m: { channel: string }) => m.channel === 'sms')).toBe(false);
 });
+
+test.describe('an Arabic-speaking patient moves her visit to another time, with JavaScript off', () => {
+	test.use({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'ar' });
+
+	test('books, then changes the time from her visits page; every page is right to left and passes axe', async ({
+		page,
+		browser
+	}) => {
+		await signInPatient(page, '312 555 0102', '+13125550102');
+		await page.goto('/visits/book?lang=ar');
+		await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+		await page.locator('#visitType').selectOption('follow-up');
+		await page.locator('#modality').selectOption('video');
+		await page.locator('#patientState').selectOption('IL');
+		await page.locator('#find-times button[type=submit]').click();
+		await expectAccessibleWithoutScripts(browser, page);
+		await page.locator('input[name="slotId"]').first().check();
+		await page.locator('form[action="?/book"] button[type=submit]').click();
+		await expect(page).toHaveURL(/\/visits\?booked=1$/);
+		await expectAccessibleWithoutScripts(browser, page);
+		const [before] = (await (await page.request.get('/api/v1/appointments')).json()).items;
+
+		await page.locator(`a[href="/visits/book?reschedule=${before.id}"]`).click();
+		await expect(page.locator('#visitType')).toHaveValue('follow-up');
+		await expect(page.locator('#patientState')).toHaveValue('IL');
+		await page.locator('#find-times button[type=submit]').click();
+		await expect(page).toHaveURL(new RegExp(`reschedule=${before.id}`));
+		await expectAccessibleWithoutScripts(browser, page);
+		// The third time offered, so not the one she has now.
+		await page.locator('input[name="slotId"]').nth(2).check();
+		await page.locator('form[action="?/reschedule"] button[type=submit]').click();
+		await expect(page).toHaveURL(/\/visits\?rescheduled=1$/);
+		await expect(page.getByRole('status')).not.toBeEmpty();
+
+		const { items } = await (await page.request.get('/api/v1/appointments')).json();
+		expect(items).toHaveLength(1);
+		expect(items[0].id).toBe(before.id);
+		expect(items[0].start).not.toBe(before.start);
+
+		// Another patient's visit cannot be moved through this page.
+		const foreign = await page.goto('/visits/book?reschedule=00000000-0000-4000-8000-000000000000');
+		expect(foreign?.status()).toBe(404);
+	});
+});

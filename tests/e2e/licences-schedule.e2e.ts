@@ -114,3 +114,41 @@ test('the schedule shows a booked visit with its modality, the patient’s langu
 	const badDay = await page.goto('/staff/schedule?date=2026-02-30&lang=en');
 	expect(badDay?.status()).toBe(422);
 });
+
+test('a scheduler adds time off for a clinician from the hours page; the page passes axe in English and Arabic', async ({
+	page
+}) => {
+	const email = 'scheduler@demo.anyvisit.test';
+	const login = await page.request.post('/api/v1/auth/login', {
+		data: { email, password: DEMO_PASSWORD, otp: await freshCode(email) }
+	});
+	expect(login.status()).toBe(200);
+	const { items: clinicians } = await (await page.request.get('/api/v1/clinicians')).json();
+	const okafor = clinicians.find((c: { name: string }) => c.name.includes('Okafor'));
+	for (const lang of ['en', 'ar']) {
+		await page.goto(`/staff/hours?clinician=${okafor.id}&lang=${lang}`);
+		await expect(page.locator('html')).toHaveAttribute('lang', lang);
+		await expectAccessible(page);
+	}
+	await page.goto(`/staff/hours?clinician=${okafor.id}&lang=en`);
+	const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+	await page.getByLabel('What').selectOption('unavailable');
+	await page.locator('#exception-date').fill(day);
+	await page.getByLabel('Note for the team (optional; no patient information)').fill('Conference');
+	await page.getByRole('button', { name: 'Add time off or extra hours' }).click();
+	await expect(page.getByRole('status')).toContainText('Saved.');
+	await expect(page.getByRole('listitem').filter({ hasText: 'Conference' })).toContainText('Time off');
+
+	const hours = await (await page.request.get(`/api/v1/clinicians/${okafor.id}/hours`)).json();
+	expect(hours.exceptions.some((e: { reason: string }) => e.reason === 'Conference')).toBe(true);
+	const { items: slots } = await (
+		await page.request.get(`/api/v1/slots?patientState=CO&from=${day}&to=${day}`)
+	).json();
+	expect(slots.filter((s: { clinicianId: string }) => s.clinicianId === okafor.id)).toEqual([]);
+
+	const refused = await page.request.post(`/api/v1/clinicians/${okafor.id}/exceptions`, {
+		data: { kind: 'unavailable', date: day, start: '17:00', end: '09:00' }
+	});
+	expect(refused.status()).toBe(422);
+	expect((await refused.json()).error.fields[0].field).toBe('end');
+});

@@ -19,6 +19,7 @@ export const load: PageServerLoad = async (event) => {
 		return {
 			timeZone: event.locals.auth.patient.timeZone,
 			booked: event.url.searchParams.get('booked') === '1',
+			rescheduled: event.url.searchParams.get('rescheduled') === '1',
 			visits: visits
 				.filter((a) => a.status !== 'cancelled')
 				.map((a) => ({

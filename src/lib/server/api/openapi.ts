@@ -269,6 +269,64 @@ export const openApiDocument = {
 				}
 			}
 		},
+		'/clinicians/{id}/hours': {
+			get: {
+				operationId: 'getClinicianHours',
+				summary:
+					'Schedulers and admins, or the clinician themself: weekly hours (wall-clock in the clinician’s zone), ' +
+					'upcoming time off and extra hours, languages and visit types offered',
+				parameters: [idParam],
+				responses: {
+					'200': { description: 'Hours', content: oneOf('ClinicianHours') },
+					'403': problem,
+					'404': problem
+				}
+			}
+		},
+		'/clinicians/{id}/exceptions': {
+			post: {
+				operationId: 'addHoursException',
+				summary:
+					'Time off (`unavailable`) or extra hours (`available`) on one day, wall-clock in the clinician’s ' +
+					'zone; answers how many booked visits fall inside (they stay booked). Audited',
+				parameters: [idParam],
+				requestBody: {
+					required: true,
+					content: {
+						'application/json': {
+							schema: {
+								type: 'object',
+								required: ['kind', 'date', 'start', 'end'],
+								properties: {
+									kind: { type: 'string', enum: ['unavailable', 'available'] },
+									date: { type: 'string', format: 'date' },
+									start: { type: 'string', pattern: '^\\d{2}:\\d{2}$' },
+									end: { type: 'string', pattern: '^\\d{2}:\\d{2}$' },
+									modalities: { type: 'array', items: modality },
+									reason: { type: 'string', maxLength: 120 }
+								}
+							}
+						}
+					}
+				},
+				responses: {
+					'201': {
+						description: 'Added',
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									properties: { id: { type: 'string', format: 'uuid' }, bookedInside: { type: 'integer' } }
+								}
+							}
+						}
+					},
+					'403': problem,
+					'404': problem,
+					'422': problem
+				}
+			}
+		},
 		'/licences': {
 			get: {
 				operationId: 'listLicences',
@@ -603,6 +661,18 @@ export const openApiDocument = {
 					preferredLanguage: { type: 'string' },
 					homeState: { type: 'string' },
 					timeZone: { type: 'string' }
+				}
+			},
+			ClinicianHours: {
+				type: 'object',
+				properties: {
+					clinicianId: { type: 'string', format: 'uuid' },
+					name: { type: 'string' },
+					timeZone: { type: 'string' },
+					languages: { type: 'array', items: { type: 'string' } },
+					visitTypes: { type: 'array', items: { type: 'object' } },
+					weekly: { type: 'array', items: { type: 'object' } },
+					exceptions: { type: 'array', items: { type: 'object' } }
 				}
 			},
 			Id: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },

@@ -5,8 +5,8 @@ import { signedInContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { formFailure, formText } from '$lib/server/platform/http/forms';
 import { pageError, problemFor } from '$lib/server/platform/http/problems';
-import { parseInput } from '$lib/server/platform/http/validation';
-import { bookAppointment } from '$lib/server/scheduling/booking';
+import { parseInput, uuid } from '$lib/server/platform/http/validation';
+import { bookAppointment, getAppointment, rescheduleAppointment } from '$lib/server/scheduling/booking';
 import { searchSlots, visitTypes } from '$lib/server/scheduling/queries';
 import { day, idempotencyKey, modality, stateCode } from '$lib/server/scheduling/schema';
 import { STATE_CODES, dayIn } from '$lib/server/scheduling/states';
@@ -33,10 +33,13 @@ export const load: PageServerLoad = async (event) => {
 		const types = await visitTypes(ctx);
 		const today = dayIn(runtime.clock.now(), patient.timeZone);
 		const asked = url.searchParams.has('visitType');
+		// Changing the time of a visit: the same search, starting from that visit (their own only).
+		const rescheduleId = url.searchParams.get('reschedule');
+		const moving = rescheduleId ? await getAppointment(ctx, parseInput(uuid, rescheduleId)) : undefined;
 		const values = {
-			visitType: url.searchParams.get('visitType') ?? types[0]?.code ?? '',
-			modality: url.searchParams.get('modality') ?? 'video',
-			patientState: url.searchParams.get('patientState') ?? patient.homeState,
+			visitType: url.searchParams.get('visitType') ?? moving?.visitTypeCode ?? types[0]?.code ?? '',
+			modality: url.searchParams.get('modality') ?? moving?.modality ?? 'video',
+			patientState: url.searchParams.get('patientState') ?? moving?.patientState ?? patient.homeState,
 			from: url.searchParams.get('from') || today
 		};
 		let slots: { id: string; start: string; clinicianName: string; languages: string[] }[] = [];
@@ -66,6 +69,7 @@ export const load: PageServerLoad = async (event) => {
 			modalities: MODALITIES,
 			values,
 			asked,
+			reschedule: moving ? { id: moving.id, start: moving.start.toISOString() } : null,
 			slots,
 			problem,
 			timeZone: patient.timeZone,
@@ -102,5 +106,31 @@ export const actions: Actions = {
 			return formFailure(event, e);
 		}
 		redirect(303, '/visits?booked=1');
+	},
+	reschedule: async (event) => {
+		const form = await event.request.formData();
+		try {
+			const input = parseInput(
+				v.object({
+					id: uuid,
+					slotId: v.pipe(v.string(), v.minLength(1, 'errors:field.slot')),
+					modality,
+					patientState: stateCode
+				}),
+				{
+					id: formText(form, 'appointmentId'),
+					slotId: formText(form, 'slotId'),
+					modality: formText(form, 'modality'),
+					patientState: formText(form, 'patientState')
+				}
+			);
+			const runtime = requireRuntime(event.locals);
+			const { id, ...change } = input;
+			await rescheduleAppointment(signedInContext(runtime, event.locals), id, change);
+			runtime.outbox.wake();
+		} catch (e) {
+			return formFailure(event, e);
+		}
+		redirect(303, '/visits?rescheduled=1');
 	}
 };
