@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
-import { AppError } from '../../src/lib/server/platform/errors';
 import { bookAppointment } from '../../src/lib/server/scheduling/booking';
 import {
 	addException,
@@ -15,17 +14,9 @@ import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { patientNamed, staffActorFor } from '../factories';
 import { testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
+import { appErrorOf } from '../helpers/errors';
 
 const NOW = '2026-11-30T15:00:00Z'; // a Monday
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(AppError);
-	return error as AppError;
-}
 
 describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 	const database = useTestDatabase(kind);
@@ -89,7 +80,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 	test('overlapping or malformed hours are refused and nothing is written', async () => {
 		const t = await setup();
 		const before = await t.counts();
-		const overlap = await failure(
+		const overlap = await appErrorOf(
 			addWeeklyHours(t.scheduler.ctx, t.haddad.id, {
 				weekday: 1,
 				start: '15:00',
@@ -99,7 +90,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 		);
 		expect(overlap.code).toBe('CONFLICT');
 		expect(overlap.fields[0]).toMatchObject({ field: 'start', key: 'errors:hours.overlap' });
-		const bad = await failure(
+		const bad = await appErrorOf(
 			addWeeklyHours(t.scheduler.ctx, t.haddad.id, {
 				weekday: 8,
 				start: '9am',
@@ -109,7 +100,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 			})
 		);
 		expect(bad.fields.map((f) => f.field)).toEqual(['weekday', 'start', 'end', 'modalities', 'validFrom']);
-		const reversed = await failure(
+		const reversed = await appErrorOf(
 			addWeeklyHours(t.scheduler.ctx, t.haddad.id, {
 				weekday: 6,
 				start: '12:00',
@@ -177,7 +168,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 			'2027-03-14T13:00:00.000Z',
 			'2027-03-14T13:30:00.000Z'
 		]);
-		const past = await failure(
+		const past = await appErrorOf(
 			addException(t.scheduler.ctx, t.haddad.id, {
 				kind: 'unavailable',
 				date: '2026-11-01',
@@ -200,7 +191,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 		});
 		expect((await t.slotsOn('2026-12-02', { language: 'vi' })).length).toBeGreaterThan(0);
 		expect(await t.slotsOn('2026-12-02', { visitType: 'behavioral-health' })).toEqual([]);
-		const bad = await failure(
+		const bad = await appErrorOf(
 			saveOfferings(t.asHaddad.ctx, t.haddad.id, { languages: ['xx'], visitTypeIds: ['nope'] })
 		);
 		expect(bad.fields.map((f) => f.field)).toEqual(['languages', 'visitTypeIds']);
@@ -212,7 +203,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 		const before = await t.counts();
 		expect((await manageableClinicians(t.asHaddad.ctx)).map((c) => c.id)).toEqual([t.haddad.id]);
 		expect((await manageableClinicians(t.scheduler.ctx)).length).toBeGreaterThan(3);
-		const refused = await failure(
+		const refused = await appErrorOf(
 			addWeeklyHours(t.asHaddad.ctx, t.reyes.id, {
 				weekday: 6,
 				start: '10:00',
@@ -221,7 +212,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 			})
 		);
 		expect(refused.code).toBe('FORBIDDEN');
-		expect((await failure(clinicianHours(t.asHaddad.ctx, t.reyes.id))).code).toBe('FORBIDDEN');
+		expect((await appErrorOf(clinicianHours(t.asHaddad.ctx, t.reyes.id))).code).toBe('FORBIDDEN');
 		expect(await t.counts()).toEqual(before);
 		const denied = await t.db
 			.selectFrom('audit_log')
@@ -229,7 +220,7 @@ describe.each(DATABASE_KINDS)('clinicians’ hours on %s', (kind) => {
 			.where('outcome', '=', 'denied')
 			.execute();
 		expect(denied.map((d) => d.action)).toEqual(['hours.weekly.add', 'hours.read']);
-		const missing = await failure(clinicianHours(t.scheduler.ctx, '00000000-0000-4000-8000-000000000000'));
+		const missing = await appErrorOf(clinicianHours(t.scheduler.ctx, '00000000-0000-4000-8000-000000000000'));
 		expect(missing.code).toBe('NOT_FOUND');
 	});
 });

@@ -10,23 +10,14 @@ import {
 import { checkPractice } from '../../src/lib/server/licensure/service';
 import { fixedClock } from '../../src/lib/server/platform/clock';
 import { openPayload } from '../../src/lib/server/platform/outbox/repository';
-import { AppError } from '../../src/lib/server/platform/errors';
 import { createOrganization, createStaffMember, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
+import { appErrorOf } from '../helpers/errors';
 
 // Seeded on the 23rd; "today" is the 29th in the clinic's zone (America/Chicago).
 const SEEDED = new Date('2026-11-23T12:00:00Z');
 const NOW = '2026-11-29T18:00:00Z';
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(AppError);
-	return error as AppError;
-}
 
 describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 	const database = useTestDatabase(kind);
@@ -124,7 +115,7 @@ describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 	test('bad values are refused field by field and nothing is written', async () => {
 		const t = await setup();
 		const before = await t.count();
-		const error = await failure(
+		const error = await appErrorOf(
 			saveLicence(
 				t.admin.ctx,
 				t.licence({
@@ -139,7 +130,7 @@ describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 		);
 		expect(error.code).toBe('VALIDATION');
 		expect(error.fields.map((f) => f.field)).toEqual(['state', 'credential', 'number', 'status', 'issuedOn']);
-		const reversed = await failure(
+		const reversed = await appErrorOf(
 			saveLicence(t.admin.ctx, t.licence({ issuedOn: '2026-01-02', expiresOn: '2026-01-01' }))
 		);
 		expect(reversed.fields).toEqual([{ field: 'expiresOn', key: 'errors:licence.expires_before_issued' }]);
@@ -149,10 +140,12 @@ describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 	test('a second licence of the same kind is a conflict; another clinic’s clinician is not found', async () => {
 		const t = await setup();
 		await saveLicence(t.admin.ctx, t.licence());
-		expect((await failure(saveLicence(t.admin.ctx, t.licence({ number: 'OTHER' })))).code).toBe('CONFLICT');
+		expect((await appErrorOf(saveLicence(t.admin.ctx, t.licence({ number: 'OTHER' })))).code).toBe(
+			'CONFLICT'
+		);
 		const other = await createOrganization(t.db, { name: 'Elsewhere Clinic' });
 		const stranger = await createStaffMember(t.db, other.id);
-		const error = await failure(saveLicence(t.admin.ctx, t.licence({ clinicianId: stranger.id })));
+		const error = await appErrorOf(saveLicence(t.admin.ctx, t.licence({ clinicianId: stranger.id })));
 		expect(error.fields[0]).toMatchObject({ field: 'clinicianId', key: 'errors:licence.clinician' });
 		const theirs = await t.db
 			.insertInto('licenses')
@@ -168,8 +161,8 @@ describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
-		expect((await failure(removeLicence(t.admin.ctx, theirs.id))).code).toBe('NOT_FOUND');
-		expect((await failure(saveLicence(t.admin.ctx, { ...t.licence(), id: theirs.id }))).code).toBe(
+		expect((await appErrorOf(removeLicence(t.admin.ctx, theirs.id))).code).toBe('NOT_FOUND');
+		expect((await appErrorOf(saveLicence(t.admin.ctx, { ...t.licence(), id: theirs.id }))).code).toBe(
 			'NOT_FOUND'
 		);
 	});
@@ -177,9 +170,9 @@ describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 	test('only admins manage licences: a scheduler is refused, audited, and nothing changes', async () => {
 		const t = await setup();
 		const before = await t.count();
-		expect((await failure(listLicences(t.scheduler.ctx))).code).toBe('FORBIDDEN');
-		expect((await failure(saveLicence(t.scheduler.ctx, t.licence()))).code).toBe('FORBIDDEN');
-		expect((await failure(importLicences(t.scheduler.ctx, 'clinician_email\n'))).code).toBe('FORBIDDEN');
+		expect((await appErrorOf(listLicences(t.scheduler.ctx))).code).toBe('FORBIDDEN');
+		expect((await appErrorOf(saveLicence(t.scheduler.ctx, t.licence()))).code).toBe('FORBIDDEN');
+		expect((await appErrorOf(importLicences(t.scheduler.ctx, 'clinician_email\n'))).code).toBe('FORBIDDEN');
 		expect(await t.count()).toBe(before);
 		const denied = await t.db
 			.selectFrom('audit_log')
@@ -240,7 +233,7 @@ describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 			'samira.haddad@demo.anyvisit.test,OH,NP,A4,active,state,2024-13-01,2023-01-01',
 			'samira.haddad@demo.anyvisit.test,WI,NP,A5,active,state,2024-01-01,2029-01-01'
 		].join('\n');
-		const error = await failure(importLicences(t.admin.ctx, csv));
+		const error = await appErrorOf(importLicences(t.admin.ctx, csv));
 		expect(error.code).toBe('VALIDATION');
 		expect(error.fields.map((f) => [f.field, f.key])).toEqual([
 			['rows[3].clinician_email', 'errors:licence.clinician'],
@@ -258,7 +251,7 @@ describe.each(DATABASE_KINDS)('licence records on %s', (kind) => {
 		['an unclosed quote', `${HEADER}\n"samira.haddad@demo.anyvisit.test,WI\n`, 'errors:licence.csv_quote']
 	])('%s is refused', async (_name, csv, key) => {
 		const t = await setup();
-		const error = await failure(importLicences(t.admin.ctx, csv));
+		const error = await appErrorOf(importLicences(t.admin.ctx, csv));
 		expect(error.code).toBe('VALIDATION');
 		expect(error.fields[0]?.key).toBe(key);
 	});

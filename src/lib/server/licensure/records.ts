@@ -105,6 +105,21 @@ export function licenceProblems(input: LicenceInput, prefix = ''): FieldIssue[] 
 	return problems;
 }
 
+/** A checked licence as its row (licenceProblems found nothing wrong with it). */
+function licenceRow(input: LicenceInput, now: Date) {
+	return {
+		staff_id: input.clinicianId,
+		state: input.state,
+		credential: input.credential,
+		number: input.number,
+		status: input.status as LicenseStatus,
+		pathway: input.pathway as LicensePathway,
+		issued_on: input.issuedOn,
+		expires_on: input.expiresOn,
+		updated_at: now
+	};
+}
+
 async function clinicianIn(db: Executor, organizationId: string, clinicianId: string) {
 	return db
 		.selectFrom('staff')
@@ -194,17 +209,7 @@ export async function saveLicence(
 	if (!(await clinicianIn(ctx.db, admin.organizationId, input.clinicianId)))
 		problems.unshift({ field: 'clinicianId', key: 'errors:licence.clinician' });
 	if (problems.length) throw validationFailed(problems);
-	const values = {
-		staff_id: input.clinicianId,
-		state: input.state,
-		credential: input.credential,
-		number: input.number,
-		status: input.status as LicenseStatus,
-		pathway: input.pathway as LicensePathway,
-		issued_on: input.issuedOn,
-		expires_on: input.expiresOn,
-		updated_at: ctx.clock.now()
-	};
+	const values = licenceRow(input, ctx.clock.now());
 	try {
 		return await ctx.db.transaction().execute(async (tx) => {
 			let id: string;
@@ -372,18 +377,7 @@ export async function importLicences(ctx: ServiceContext, csv: string): Promise<
 		for (const input of inputs) {
 			const result = await tx
 				.insertInto('licenses')
-				.values({
-					staff_id: input.clinicianId,
-					state: input.state,
-					credential: input.credential,
-					number: input.number,
-					status: input.status as LicenseStatus,
-					pathway: input.pathway as LicensePathway,
-					issued_on: input.issuedOn,
-					expires_on: input.expiresOn,
-					created_at: now,
-					updated_at: now
-				})
+				.values({ ...licenceRow(input, now), created_at: now })
 				.onConflict((oc) =>
 					oc.columns(['staff_id', 'state', 'credential', 'pathway']).doUpdateSet((eb) => ({
 						number: eb.ref('excluded.number'),

@@ -111,22 +111,17 @@ export async function startRuntime(
 		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome }),
 		onSettled: (message) => recordDeliveryOutcome(db, clock, message),
 		beforeEachCycle: async () => {
-			await dispatchDueMessages({
+			const feeder = (component: string) => ({
 				db,
 				phi,
 				clock,
-				logger: logger.child({ component: 'appointment-messages' }),
+				logger: logger.child({ component }),
 				baseUrl: publicBaseUrl(config)
 			});
+			await dispatchDueMessages(feeder('appointment-messages'));
 			if (clock.now().getTime() - licenceNoticesRanAt >= LICENCE_NOTICE_INTERVAL_MS) {
 				licenceNoticesRanAt = clock.now().getTime();
-				await sendLicenceExpiryNotices({
-					db,
-					phi,
-					clock,
-					logger: logger.child({ component: 'licence-expiry' }),
-					baseUrl: publicBaseUrl(config)
-				});
+				await sendLicenceExpiryNotices(feeder('licence-expiry'));
 			}
 		}
 	});

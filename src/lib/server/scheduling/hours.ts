@@ -360,10 +360,7 @@ export async function saveOfferings(
 ): Promise<void> {
 	const clinician = await clinicianInReach(ctx, clinicianId, 'hours.offerings.save');
 	const problems: FieldIssue[] = [];
-	if (
-		input.languages.length === 0 ||
-		input.languages.some((l) => !(LANGUAGE_CODES).includes(l))
-	)
+	if (input.languages.length === 0 || input.languages.some((l) => !LANGUAGE_CODES.includes(l)))
 		problems.push({ field: 'languages', key: 'errors:field.language' });
 	const known = new Set((await listVisitTypes(ctx.db, clinician.organization_id)).map((v) => v.id));
 	if (input.visitTypeIds.some((id) => !known.has(id)))

@@ -9,6 +9,7 @@ import type { Accommodations, AppointmentStatus, Modality } from '../platform/sc
 import { listAppointments } from './repository';
 import { STATE_TIME_ZONES, dayIn } from './states';
 import { listVisitTypes } from './visit-types';
+import { listClinicians } from './queries';
 
 export type ScheduleEntry = {
 	id: string;
@@ -60,23 +61,10 @@ export async function clinicSchedule(
 		resourceType: 'appointment'
 	});
 	const organization = await readOrganization(ctx.db, staff.organizationId);
-	const clinicianRows = await ctx.db
-		.selectFrom('staff as s')
-		.select(['s.id', 's.display_name', 's.time_zone'])
-		.where('s.organization_id', '=', staff.organizationId)
-		.where((eb) =>
-			eb.exists(
-				eb
-					.selectFrom('clinician_visit_types as cv')
-					.select('cv.staff_id')
-					.whereRef('cv.staff_id', '=', 's.id')
-			)
-		)
-		.orderBy('s.display_name')
-		.execute();
+	const clinicianRows = await listClinicians(ctx);
 	const clinician = query.clinicianId ? clinicianRows.find((c) => c.id === query.clinicianId) : undefined;
 	if (query.clinicianId && !clinician) throw new AppError('NOT_FOUND');
-	const timeZone = clinician?.time_zone ?? organization.timeZone;
+	const timeZone = clinician?.timeZone ?? organization.timeZone;
 
 	// Today in that zone when no day is asked for; a week runs Monday to Sunday (ISO 8601).
 	const anchor = query.from ?? dayIn(ctx.clock.now(), timeZone);
@@ -144,6 +132,6 @@ export async function clinicSchedule(
 			date,
 			entries: entries.filter((e) => dayIn(new Date(e.start), timeZone) === date)
 		})),
-		clinicians: clinicianRows.map((c) => ({ id: c.id, name: c.display_name }))
+		clinicians: clinicianRows.map((c) => ({ id: c.id, name: c.name }))
 	};
 }
