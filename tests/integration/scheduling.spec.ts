@@ -136,6 +136,37 @@ describe.each(DATABASE_KINDS)('scheduling on %s', (kind) => {
 		}
 	});
 
+	test('each clinic sets its own reminder offsets; the reminders of a booking follow them', async () => {
+		const t = await setup();
+		await t.db
+			.updateTable('organizations')
+			.set({ reminder_offsets_minutes: [48 * 60, 2 * 60] })
+			.where('id', '=', t.rosa.organizationId)
+			.execute();
+		const [slot] = await t.search({ patientState: 'TX', from: '2026-12-04', to: '2026-12-04' });
+		await bookAppointment(
+			t.staffCtx.ctx,
+			{ patientId: t.rosa.id, slotId: slot!.id, modality: 'video', patientState: 'TX' },
+			{ idempotencyKey: 'offsets-0001' }
+		);
+		const reminders = await t.db
+			.selectFrom('appointment_messages')
+			.select(['offset_minutes', 'send_at'])
+			.where('kind', '=', 'reminder')
+			.where('channel', '=', 'sms')
+			.orderBy('send_at')
+			.execute();
+		expect(reminders.map((r) => r.offset_minutes)).toEqual([2880, 120]);
+		expect(reminders[1]!.send_at.getTime()).toBe(slot!.start.getTime() - 120 * 60_000);
+		// Offsets outside 5 minutes to 14 days are refused by the database itself.
+		await expect(
+			t.db
+				.updateTable('organizations')
+				.set({ reminder_offsets_minutes: [30 * 24 * 60] })
+				.execute()
+		).rejects.toThrow();
+	});
+
 	test('a clinician not licensed for the state is refused with LICENSURE, and nothing is written', async () => {
 		const t = await setup();
 		const [coSlot] = await t.search({ patientState: 'CO', from: '2026-12-02', to: '2026-12-02' });

@@ -27,6 +27,8 @@ export interface OrganizationsTable {
 	id: Generated<string>;
 	name: string;
 	time_zone: string;
+	/** Minutes before a visit at which reminders go out (default 72 h, 24 h, 1 h). */
+	reminder_offsets_minutes: ColumnType<number[], number[] | undefined, number[]>;
 	created_at: CreatedAt;
 }
 

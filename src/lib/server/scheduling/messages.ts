@@ -15,9 +15,6 @@ import { dayIn, hourIn } from './states';
 
 type Executor = Kysely<Database>;
 
-/** Reminder offsets before the visit (the scheduling issue's defaults: 72 h, 24 h and 1 h). */
-export const DEFAULT_REMINDER_OFFSETS_MINUTES = [72 * 60, 24 * 60, 60];
-
 // FCC health-care exemption (DOMAIN.md, SMS and calls): texts within 160 characters, at most one
 // message a day and three a week, calls between 8 a.m. and 9 p.m. in the patient's time zone.
 export const SMS_MAX_CHARACTERS = 160;
@@ -69,7 +66,9 @@ export async function planAppointmentMessages(
 		sendAt: now
 	}));
 	if (input.kind !== 'cancelled') {
-		for (const offset of input.offsetsMinutes ?? DEFAULT_REMINDER_OFFSETS_MINUTES) {
+		const offsets =
+			input.offsetsMinutes ?? (await readOrganization(tx, appointment.organizationId)).reminderOffsetsMinutes;
+		for (const offset of offsets) {
 			const sendAt = new Date(appointment.start.getTime() - offset * 60_000);
 			if (sendAt <= now) continue;
 			for (const channel of channels) rows.push({ channel, kind: 'reminder', offset, sendAt });

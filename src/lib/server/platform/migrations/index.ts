@@ -7,6 +7,7 @@ import * as staffEnrolment from './0005_staff_enrolment';
 import * as scheduling from './0006_scheduling';
 import * as appointmentMessages from './0007_appointment_messages';
 import * as deliveryAndLicences from './0008_delivery_and_licences';
+import * as reminderOffsets from './0009_reminder_offsets';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
 	'0005_staff_enrolment': staffEnrolment,
 	'0006_scheduling': scheduling,
 	'0007_appointment_messages': appointmentMessages,
-	'0008_delivery_and_licences': deliveryAndLicences
+	'0008_delivery_and_licences': deliveryAndLicences,
+	'0009_reminder_offsets': reminderOffsets
 };
