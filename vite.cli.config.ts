@@ -20,7 +20,8 @@ export default defineConfig({
 				'keys-rotate': 'src/cli/keys-rotate.ts',
 				'bench-outbox': 'src/cli/bench-outbox.ts',
 				'bench-identity': 'src/cli/bench-identity.ts',
-				'bench-scheduling': 'src/cli/bench-scheduling.ts'
+				'bench-scheduling': 'src/cli/bench-scheduling.ts',
+				'sandbox-ehr': 'src/cli/sandbox-ehr.ts'
 			},
 			output: { format: 'es', entryFileNames: '[name].js' }
 		}

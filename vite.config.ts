@@ -55,6 +55,8 @@ export default defineConfig({
 			'scripts/**/*.spec.ts'
 		],
 		environment: 'node',
+		// Medplum's libraries (the sandbox EHR, FHIR validation) need a global WebSocket: Node 20 has it only behind this flag.
+		execArgv: ['--experimental-websocket', '--no-warnings=ExperimentalWarning'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		fileParallelism: true,

@@ -32,7 +32,15 @@ const EnvSchema = v.object({
 	TWILIO_FROM_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\+[1-9]\d{6,14}$/))),
 	TWILIO_MESSAGING_SERVICE_SID: v.optional(v.pipe(v.string(), v.regex(/^MG[0-9a-f]{32}$/))),
 	SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//))),
-	SMTP_FROM: v.optional(v.pipe(v.string(), v.minLength(3)))
+	SMTP_FROM: v.optional(v.pipe(v.string(), v.minLength(3))),
+	FHIR_BASE_URL: v.optional(v.pipe(v.string(), v.url())),
+	FHIR_CLIENT_ID: v.optional(v.pipe(v.string(), v.minLength(1))),
+	FHIR_PRIVATE_KEY: v.optional(v.pipe(v.string(), v.includes('PRIVATE KEY'))),
+	SANDBOX_EHR_PORT: v.optional(
+		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535)),
+		'8103'
+	),
+	EHR_MRN_SYSTEM: v.optional(v.pipe(v.string(), v.minLength(4)))
 });
 
 /**
@@ -40,6 +48,9 @@ const EnvSchema = v.object({
  * outbox and tests can post signed webhooks (README, "Telephony webhooks"). Never used in production.
  */
 export const DEVELOPMENT_TWILIO_AUTH_TOKEN = 'anyvisit-development-twilio-token';
+
+/** The client id AnyVisit has at the sandbox EHR (the embedded default). */
+export const SANDBOX_CLIENT_ID = 'anyvisit';
 
 export type Config = {
 	env: 'development' | 'test' | 'production';
@@ -59,6 +70,19 @@ export type Config = {
 	twilio: TwilioSettings | null;
 	/** An SMTP relay for email; null sends it to the development outbox instead. */
 	smtp: { url: string; from: string } | null;
+	/**
+	 * The EHR's FHIR R4 API with SMART Backend Services credentials; unset, the sandbox EHR on
+	 * SANDBOX_EHR_PORT with the embedded client key under DATA_DIR/keys.
+	 */
+	fhir: {
+		baseUrl: string;
+		clientId: string;
+		privateKeyPem: string | undefined;
+		/** The identifier system of the clinic's medical record numbers. */
+		mrnSystem: string;
+		sandbox: boolean;
+	} | null;
+	sandboxEhrPort: number;
 };
 
 export type TwilioSettings = {
@@ -92,6 +116,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			'Invalid configuration: TWILIO_ACCOUNT_SID needs TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER as well'
 		);
 	}
+	const fhirSettings = [e.FHIR_BASE_URL, e.FHIR_CLIENT_ID, e.FHIR_PRIVATE_KEY];
+	if (fhirSettings.some(Boolean) && !fhirSettings.every(Boolean)) {
+		throw new Error(
+			'Invalid configuration: FHIR_BASE_URL, FHIR_CLIENT_ID and FHIR_PRIVATE_KEY go together (or none of them, for the sandbox EHR)'
+		);
+	}
 	if (e.SMTP_URL && !e.SMTP_FROM) {
 		throw new Error('Invalid configuration: SMTP_URL needs SMTP_FROM (the sender address) as well');
 	}
@@ -118,7 +148,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 						messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID
 					}
 				: null,
-		smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null
+		smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
+		// In production an EHR must be configured for sync; the sandbox is never used there.
+		fhir:
+			e.APP_ENV === 'production' && !e.FHIR_BASE_URL
+				? null
+				: {
+						baseUrl: (e.FHIR_BASE_URL ?? `http://localhost:${e.SANDBOX_EHR_PORT}/fhir/R4`).replace(/\/$/, ''),
+						clientId: e.FHIR_CLIENT_ID ?? SANDBOX_CLIENT_ID,
+						privateKeyPem: e.FHIR_PRIVATE_KEY,
+						mrnSystem: e.EHR_MRN_SYSTEM ?? 'urn:oid:2.16.840.1.113883.19.5',
+						sandbox: !e.FHIR_BASE_URL
+					},
+		sandboxEhrPort: e.SANDBOX_EHR_PORT
 	};
 }
 
