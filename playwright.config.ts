@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM } from './scripts/lib/chromium.js';
 
 export const E2E_PORT = 4173;
+/** The sandbox EHR beside the end-to-end server. */
+export const E2E_EHR_PORT = 4183;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -30,7 +32,8 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			DATA_DIR: '.tmp/e2e-data',
 			METRICS_TOKEN: 'e2e-metrics-token-0123456789',
-			LOG_LEVEL: 'warn'
+			LOG_LEVEL: 'warn',
+			SANDBOX_EHR_PORT: String(E2E_EHR_PORT)
 		}
 	}
 });

@@ -380,16 +380,14 @@ export async function seedDemoCharts(repo: JournalRepository, now: Date): Promis
 		name: DEMO_ORGANIZATION.name,
 		identifier: [{ system: NPI_SYSTEM, value: npi('198765432') }]
 	});
-	let n = 0;
 	for (const staff of DEMO_STAFF.filter((s) => s.roles.includes('clinician') || s.roles.includes('nurse'))) {
-		n++;
 		const [given, ...rest] = staff.displayName
 			.replace(/^Dr\. /, '')
 			.replace(/,.*$/, '')
 			.split(' ');
 		await create<Practitioner>({
 			resourceType: 'Practitioner',
-			identifier: [{ system: NPI_SYSTEM, value: npi(`1${String(n).padStart(2, '0')}4567${n}0`.slice(0, 9)) }],
+			identifier: staff.npi ? [{ system: NPI_SYSTEM, value: staff.npi }] : [],
 			name: [{ given: [given ?? ''], family: rest.join(' '), text: staff.displayName }],
 			telecom: [{ system: 'email', value: staff.email }],
 			communication: staff.languages.map((code) => ({ coding: [{ system: 'urn:ietf:bcp:47', code }] }))
@@ -407,7 +405,7 @@ export async function seedDemoCharts(repo: JournalRepository, now: Date): Promis
 					use: 'usual',
 					type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
 					system: DEMO_MRN_SYSTEM,
-					value: `RB${String(100000 + index)}`
+					value: person.mrn ?? `RB${String(100000 + index)}`
 				}
 			],
 			name: [{ given: [person.givenName], family: person.familyName }],

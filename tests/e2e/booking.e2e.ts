@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import twilio from 'twilio';
 import { DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../src/lib/server/platform/config';
 import { DEMO_PASSWORD, expectAccessibleWithoutScripts, freshCode } from './helpers';
+import { E2E_EHR_PORT, E2E_PORT } from '../../playwright.config';
 
 type DevMessage = {
 	to: string;
@@ -113,6 +114,26 @@ test.describe('a Spanish-speaking patient books on a small phone with JavaScript
 
 		const [visit] = (await (await page.request.get('/api/v1/appointments')).json()).items;
 		expect(visit.status).toBe('booked');
+
+		// The visit reaches the clinic's EHR (the sandbox EHR here) as a FHIR Appointment, found by
+		// AnyVisit's identifier, whose system starts with the app's public base URL.
+		const identifier = `http://localhost:${E2E_PORT}/identifiers/appointment|${visit.id}`;
+		await expect
+			.poll(
+				async () => {
+					const bundle = await (
+						await request.get(
+							`http://localhost:${E2E_EHR_PORT}/fhir/R4/Appointment?identifier=${encodeURIComponent(identifier)}`
+						)
+					).json();
+					return bundle.entry?.map((e: { resource: { status: string; start: string } }) => [
+						e.resource.status,
+						e.resource.start
+					]);
+				},
+				{ timeout: 30_000 }
+			)
+			.toEqual([['booked', visit.start]]);
 		const reply = await textFromPatient(
 			page.request,
 			baseURL!,

@@ -5,6 +5,8 @@ import type { LicensePathway, Modality, StaffRole, VisitService } from '../platf
 // Staff addresses are the demo accounts of the public contract (demo.anyvisit.test, never in production).
 export type DemoStaff = {
 	email: string;
+	/** National Provider Identifier (synthetic, valid check digit): how the EHR knows the clinician. */
+	npi?: string;
 	displayName: string;
 	roles: StaffRole[];
 	credential?: string;
@@ -77,6 +79,7 @@ export const DEMO_ORGANIZATION = { name: 'Riverbend Community Health', timeZone:
 export const DEMO_STAFF: DemoStaff[] = [
 	{
 		email: 'maya.okafor@demo.anyvisit.test',
+		npi: '1234567893',
 		displayName: 'Dr. Maya Okafor',
 		roles: ['clinician'],
 		credential: 'MD',
@@ -97,6 +100,7 @@ export const DEMO_STAFF: DemoStaff[] = [
 	},
 	{
 		email: 'daniel.reyes@demo.anyvisit.test',
+		npi: '1245319599',
 		displayName: 'Dr. Daniel Reyes',
 		roles: ['clinician'],
 		credential: 'MD',
@@ -115,6 +119,7 @@ export const DEMO_STAFF: DemoStaff[] = [
 	},
 	{
 		email: 'samira.haddad@demo.anyvisit.test',
+		npi: '1386672152',
 		displayName: 'Samira Haddad, PMHNP',
 		roles: ['clinician'],
 		credential: 'NP',
@@ -126,6 +131,7 @@ export const DEMO_STAFF: DemoStaff[] = [
 	},
 	{
 		email: 'nurse@demo.anyvisit.test',
+		npi: '1497758544',
 		displayName: 'Grace Thompson, RN',
 		roles: ['nurse'],
 		credential: 'RN',
@@ -163,6 +169,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 	{
 		// Spanish speaker on a low-end Android phone with a prepaid data plan.
 		givenName: 'Rosa',
+		mrn: 'RB100001',
 		familyName: 'Hernández',
 		birthDate: '1979-04-12',
 		phone: '+15125550101',
@@ -177,6 +184,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 	{
 		// Arabic speaker who reads right to left and asks for an interpreter.
 		givenName: 'Layla',
+		mrn: 'RB100002',
 		familyName: 'Hassan',
 		birthDate: '1988-09-30',
 		phone: '+13125550102',
@@ -191,6 +199,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 	{
 		// Deaf patient: chat and captions, an ASL interpreter, email rather than calls.
 		givenName: 'Marcus',
+		mrn: 'RB100003',
 		familyName: 'Johnson',
 		birthDate: '1995-01-17',
 		phone: '+17205550103',
@@ -205,6 +214,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 	{
 		// Older patient with only a landline: reminders by voice call, visits by phone.
 		givenName: 'Dorothy',
+		mrn: 'RB100004',
 		familyName: 'Miller',
 		birthDate: '1943-06-05',
 		phone: '+16085550104',
@@ -219,6 +229,7 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 	{
 		// Vietnamese-speaking patient whose daughter joins visits as family caregiver.
 		givenName: 'Tuan',
+		mrn: 'RB100005',
 		familyName: 'Nguyen',
 		birthDate: '1951-11-23',
 		phone: '+16515550105',

@@ -82,6 +82,7 @@ export async function seedDemoData(
 					display_name: person.displayName,
 					roles: person.roles,
 					credential: person.credential ?? null,
+					npi: person.npi ?? null,
 					languages: person.languages,
 					time_zone: person.timeZone
 				})

@@ -20,9 +20,11 @@ export type Patient = {
 	homeState: string;
 	timeZone: string;
 	accommodations: Accommodations;
+	/** The clinic's medical record number, when the patient has one (how the EHR knows them). */
+	mrn: string | null;
 };
 
-export type NewPatient = Omit<Patient, 'id'>;
+export type NewPatient = Omit<Patient, 'id' | 'mrn'> & { mrn?: string | null };
 
 export type PatientContact = {
 	id: string;
@@ -54,6 +56,7 @@ export async function insertPatient(tx: Executor, phi: PhiCipher, input: NewPati
 			email_enc: phi.sealOptional(key, 'patients.email', id, input.email),
 			email_hmac: input.email === null ? null : phi.emailIndex(input.email),
 			accommodations_enc: phi.seal(key, 'patients.accommodations', id, JSON.stringify(input.accommodations)),
+			mrn_enc: phi.sealOptional(key, 'patients.mrn', id, input.mrn ?? null),
 			preferred_language: input.preferredLanguage,
 			contact_channel: input.contactChannel,
 			home_state: input.homeState,
@@ -81,6 +84,7 @@ export async function readPatient(db: Executor, phi: PhiCipher, id: string): Pro
 		contactChannel: row.contact_channel,
 		homeState: row.home_state,
 		timeZone: row.time_zone,
+		mrn: phi.openOptional(key, 'patients.mrn', row.id, row.mrn_enc),
 		accommodations: JSON.parse(
 			phi.open(key, 'patients.accommodations', row.id, row.accommodations_enc)
 		) as Accommodations

@@ -18,6 +18,9 @@ import { twilioSmsTransport } from '../integrations/twilio/messaging';
 import { twilioVoiceTransport } from '../integrations/twilio/voice';
 import { smtpEmailTransport } from '../integrations/smtp/email';
 import { devSinkTransport } from './outbox/dev-sink';
+import { createFhirClient } from '../integrations/fhir/client';
+import { loadClientKey } from '../integrations/fhir/client-key';
+import { ehrTransport } from '../ehr/outbox';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 
@@ -55,6 +58,38 @@ function personTransports(config: Config, db: Db, clock: Clock, phi: PhiCipher):
 	if (config.smtp) transports.push(smtpEmailTransport(config.smtp));
 	else fallback('email');
 	return transports;
+}
+
+/**
+ * The EHR transport: FHIR writes to the configured EHR, or to the sandbox EHR (which `npm start` runs
+ * beside the app) with the embedded client key; none in production without an EHR configured.
+ */
+async function ehrTransports(
+	config: Config,
+	db: Db,
+	clock: Clock,
+	phi: PhiCipher,
+	logger: Logger
+): Promise<Transport[]> {
+	if (!config.fhir) return [];
+	const key = await loadClientKey({ privateKeyPem: config.fhir.privateKeyPem, dataDir: config.dataDir });
+	const fhir = createFhirClient({
+		baseUrl: config.fhir.baseUrl,
+		clientId: config.fhir.clientId,
+		key,
+		maxRetries: 1
+	});
+	return [
+		ehrTransport({
+			db,
+			phi,
+			clock,
+			logger: logger.child({ component: 'ehr-sync' }),
+			fhir,
+			baseUrl: publicBaseUrl(config),
+			mrnSystem: config.fhir.mrnSystem
+		})
+	];
 }
 
 /**
@@ -105,7 +140,10 @@ export async function startRuntime(
 		clock,
 		logger: logger.child({ component: 'outbox' }),
 		phi,
-		transports: personTransports(config, db, clock, phi),
+		transports: [
+			...personTransports(config, db, clock, phi),
+			...(await ehrTransports(config, db, clock, phi, logger))
+		],
 		batchSize: config.outbox.batchSize,
 		pollMs: config.outbox.pollMs,
 		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome }),

@@ -39,6 +39,7 @@ export interface StaffTable {
 	display_name: string;
 	roles: StaffRole[];
 	credential: string | null;
+	npi: string | null;
 	languages: ColumnType<string[], string[] | undefined, string[]>;
 	preferred_language: ColumnType<string, string | undefined, string>;
 	time_zone: string;
@@ -58,6 +59,15 @@ export interface LicensesTable {
 	expires_on: Day;
 	created_at: CreatedAt;
 	updated_at: Timestamp;
+}
+
+export interface EhrLinksTable {
+	local_type: 'patient' | 'staff' | 'appointment';
+	local_id: string;
+	ehr_type: string;
+	ehr_id: string;
+	version_id: string | null;
+	synced_at: Date;
 }
 
 export interface LicenseExpiryNoticesTable {
@@ -93,6 +103,7 @@ export interface PatientsTable {
 	home_state: string;
 	time_zone: string;
 	created_at: CreatedAt;
+	mrn_enc: string | null;
 }
 
 export interface PatientContactsTable {
@@ -373,6 +384,7 @@ export interface Database {
 	organizations: OrganizationsTable;
 	staff: StaffTable;
 	licenses: LicensesTable;
+	ehr_links: EhrLinksTable;
 	license_expiry_notices: LicenseExpiryNoticesTable;
 	data_keys: DataKeysTable;
 	patients: PatientsTable;

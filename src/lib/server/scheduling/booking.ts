@@ -11,6 +11,7 @@ import { AppError, validationFailed } from '../platform/errors';
 import type { Modality } from '../platform/schema';
 import { openWindows } from './availability';
 import { planAppointmentMessages } from './messages';
+import { enqueueAppointmentSync } from '../ehr/outbox';
 import { readAppointment, type Appointment } from './repository';
 import { parseSlotId } from './slots';
 import { STATE_TIME_ZONES, dayIn } from './states';
@@ -220,6 +221,7 @@ export async function bookAppointment(
 				.execute();
 			const appointment = (await readAppointment(tx, id))!;
 			await planAppointmentMessages(tx, { appointment, patient: who.patient, kind: 'booked', now });
+			await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
 			await ctx.audit.record(
 				{
 					action: 'appointment.book',
@@ -319,6 +321,7 @@ export async function rescheduleAppointment(
 				.execute();
 			const appointment = (await readAppointment(tx, id))!;
 			await planAppointmentMessages(tx, { appointment, patient, kind: 'rescheduled', now });
+			await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
 			await ctx.audit.record(
 				{
 					action: 'appointment.reschedule',
@@ -366,6 +369,7 @@ export async function cancelAppointment(
 			.execute();
 		const appointment = (await readAppointment(tx, id))!;
 		await planAppointmentMessages(tx, { appointment, patient, kind: 'cancelled', now });
+		await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
 		await ctx.audit.record(
 			{
 				action: 'appointment.cancel',

@@ -8,6 +8,7 @@ import * as scheduling from './0006_scheduling';
 import * as appointmentMessages from './0007_appointment_messages';
 import * as deliveryAndLicences from './0008_delivery_and_licences';
 import * as reminderOffsets from './0009_reminder_offsets';
+import * as ehrSync from './0010_ehr_sync';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
 	'0006_scheduling': scheduling,
 	'0007_appointment_messages': appointmentMessages,
 	'0008_delivery_and_licences': deliveryAndLicences,
-	'0009_reminder_offsets': reminderOffsets
+	'0009_reminder_offsets': reminderOffsets,
+	'0010_ehr_sync': ehrSync
 };

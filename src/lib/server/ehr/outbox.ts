@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import { FhirError } from '../integrations/fhir/client';
+import type { PhiCipher } from '../platform/crypto/phi';
+import { enqueue } from '../platform/outbox/outbox';
+import { PermanentDeliveryError, type Transport } from '../platform/outbox/transport';
+import type { Database } from '../platform/schema';
+import type { Appointment } from '../scheduling/repository';
+import { EhrSyncRefused, syncAppointment, type EhrSyncDeps } from './sync';
+
+const SyncPayload = v.object({ kind: v.literal('appointment'), appointmentId: v.string() });
+
+/**
+ * Queues the appointment for the EHR, in the transaction that changed it. The message names the
+ * appointment only: delivery writes its state at that moment, so late or repeated deliveries agree.
+ */
+export async function enqueueAppointmentSync(
+	tx: Kysely<Database>,
+	phi: PhiCipher,
+	appointment: Pick<Appointment, 'id' | 'organizationId'>,
+	now: Date
+): Promise<void> {
+	await enqueue(
+		tx,
+		phi,
+		{
+			channel: 'fhir',
+			payload: { kind: 'appointment', appointmentId: appointment.id },
+			// One message per change (two changes may share a millisecond): the key only guards a replay.
+			idempotencyKey: `ehr:appointment:${appointment.id}:${randomUUID()}`,
+			organizationId: appointment.organizationId
+		},
+		{ now, maxAttempts: 12 }
+	);
+}
+
+/** Delivers 'fhir' outbox messages to the EHR; what no retry can fix becomes a dead letter at once. */
+export function ehrTransport(deps: EhrSyncDeps): Transport {
+	return {
+		channel: 'fhir',
+		async deliver(message) {
+			const payload = v.safeParse(SyncPayload, message.payload);
+			if (!payload.success) throw new PermanentDeliveryError('The EHR sync payload is not valid');
+			try {
+				const { ehrId } = await syncAppointment(deps, payload.output.appointmentId);
+				return { remoteId: `Appointment/${ehrId}` };
+			} catch (error) {
+				if (error instanceof EhrSyncRefused) throw new PermanentDeliveryError(error.message);
+				if (error instanceof FhirError && !error.retryable) throw new PermanentDeliveryError(error.message);
+				throw error;
+			}
+		}
+	};
+}

@@ -1,0 +1,238 @@
+import { validateResource } from '@medplum/core';
+import type { Appointment, Patient } from '@medplum/fhirtypes';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { seedDemoData } from '../../src/lib/server/demo/seed';
+import { ehrTransport } from '../../src/lib/server/ehr/outbox';
+import { identifierSystem } from '../../src/lib/server/ehr/resources';
+import { createFhirClient } from '../../src/lib/server/integrations/fhir/client';
+import { loadClientKey } from '../../src/lib/server/integrations/fhir/client-key';
+import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
+import {
+	bookAppointment,
+	cancelAppointment,
+	rescheduleAppointment
+} from '../../src/lib/server/scheduling/booking';
+import { searchSlots } from '../../src/lib/server/scheduling/queries';
+import { DEMO_MRN_SYSTEM, seedDemoCharts } from '../../src/sandbox-ehr/demo-charts';
+import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/server';
+import { createPatient, patientNamed, staffActorFor } from '../factories';
+import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
+import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
+
+const NOW = '2026-11-30T15:00:00Z';
+const BASE_URL = 'http://localhost:3000';
+let ehr: SandboxEhr | undefined;
+let dir: string | undefined;
+
+afterEach(async () => {
+	await ehr?.close();
+	ehr = undefined;
+	if (dir) fs.rmSync(dir, { recursive: true, force: true });
+	dir = undefined;
+});
+
+describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on %s', (kind) => {
+	const database = useTestDatabase(kind);
+	const phi = testPhiCipher();
+
+	async function setup() {
+		const db = database().db;
+		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
+		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anyvisit-sync-'));
+		const key = await loadClientKey({ dataDir: dir });
+		const startEhr = (port = 0) =>
+			startSandboxEhr({
+				port,
+				journalFile: path.join(dir!, 'journal.ndjson'),
+				clients: [{ clientId: 'anyvisit', jwks: { keys: [key.publicJwk] } }],
+				seed: (repo) => seedDemoCharts(repo, new Date('2026-11-23T12:00:00Z'))
+			});
+		ehr = await startEhr();
+		const scheduler = testContext(db, {
+			phi,
+			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test'),
+			now: NOW
+		});
+		const fhir = createFhirClient({
+			baseUrl: ehr.baseUrl,
+			clientId: 'anyvisit',
+			key,
+			backoffMs: () => 1,
+			maxRetries: 0
+		});
+		const worker = createOutboxWorker({
+			db,
+			clock: scheduler.clock,
+			phi,
+			logger: captureLogger().logger,
+			transports: [
+				ehrTransport({
+					db,
+					phi,
+					clock: scheduler.clock,
+					logger: captureLogger().logger,
+					fhir,
+					baseUrl: BASE_URL,
+					mrnSystem: DEMO_MRN_SYSTEM
+				})
+			],
+			batchSize: 50,
+			pollMs: 50
+		});
+		const book = async (givenName: string, state: string, day: string, key: string) => {
+			const patient = await patientNamed(db, phi, givenName);
+			const [slot] = await searchSlots(scheduler.ctx, {
+				patientState: state,
+				from: day,
+				to: day,
+				modality: 'video',
+				limit: 1
+			});
+			return (
+				await bookAppointment(
+					scheduler.ctx,
+					{ patientId: patient.id, slotId: slot!.id, modality: 'video', patientState: state },
+					{ idempotencyKey: key }
+				)
+			).appointment;
+		};
+		const inEhr = (appointmentId: string) =>
+			fhir.searchAll<Appointment>('Appointment', {
+				identifier: `${identifierSystem(BASE_URL, 'appointment')}|${appointmentId}`
+			});
+		const outboxStates = async () =>
+			(await db.selectFrom('outbox').select('status').where('channel', '=', 'fhir').execute()).map(
+				(r) => r.status
+			);
+		return { db, scheduler, fhir, worker, book, inEhr, outboxStates, startEhr };
+	}
+
+	test('a booking becomes one valid FHIR Appointment for the patient (found by MRN) and the clinician (by NPI)', async () => {
+		const t = await setup();
+		const visit = await t.book('Rosa', 'TX', '2026-12-02', 'sync-1');
+		expect(await t.outboxStates()).toEqual(['pending']);
+		await t.worker.drain();
+		expect(await t.outboxStates()).toEqual(['delivered']);
+		const [appointment, ...more] = await t.inEhr(visit.id);
+		expect(more).toHaveLength(0);
+		expect(() => validateResource(appointment!)).not.toThrow();
+		expect(appointment).toMatchObject({
+			status: 'booked',
+			start: visit.start.toISOString(),
+			end: visit.end.toISOString()
+		});
+		const [rosa] = await t.fhir.searchAll<Patient>('Patient', { identifier: `${DEMO_MRN_SYSTEM}|RB100001` });
+		const refs = appointment!.participant.map((p) => p.actor?.reference);
+		expect(refs[0]).toBe(`Patient/${rosa!.id}`);
+		expect(refs[1]).toMatch(/^Practitioner\//);
+		expect(appointment!.serviceType?.[1]?.coding?.[0]).toMatchObject({
+			code: 'video',
+			display: 'Telehealth visit by video'
+		});
+		// The demo chart was linked, not copied: still one Rosa in the EHR.
+		expect(await t.fhir.searchAll('Patient', { given: 'Rosa' })).toHaveLength(1);
+	});
+
+	test('a reschedule and a cancellation update the same EHR appointment', async () => {
+		const t = await setup();
+		const visit = await t.book('Rosa', 'TX', '2026-12-02', 'sync-2');
+		await t.worker.drain();
+		const [later] = await searchSlots(t.scheduler.ctx, {
+			patientState: 'TX',
+			from: '2026-12-03',
+			to: '2026-12-03',
+			modality: 'video',
+			limit: 1
+		});
+		await rescheduleAppointment(t.scheduler.ctx, visit.id, { slotId: later!.id });
+		await t.worker.drain();
+		const [moved] = await t.inEhr(visit.id);
+		expect(moved?.start).toBe(later!.start.toISOString());
+		await cancelAppointment(t.scheduler.ctx, visit.id, { reason: 'patient_request' });
+		await t.worker.drain();
+		const all = await t.inEhr(visit.id);
+		expect(all).toHaveLength(1);
+		expect(all[0]).toMatchObject({ id: moved!.id, status: 'cancelled' });
+		expect(await t.outboxStates()).toEqual(['delivered', 'delivered', 'delivered']);
+	});
+
+	test('a delivery repeated after a lost answer finds the first copy instead of making a second', async () => {
+		const t = await setup();
+		const visit = await t.book('Layla', 'IL', '2026-12-02', 'sync-3');
+		await t.worker.drain();
+		// As if the answer to the first create had been lost: AnyVisit never learnt the EHR id.
+		await t.db.deleteFrom('ehr_links').where('local_type', '=', 'appointment').execute();
+		await t.db
+			.updateTable('outbox')
+			.set({ status: 'pending', next_attempt_at: new Date(NOW) })
+			.execute();
+		await t.worker.drain();
+		expect(await t.inEhr(visit.id)).toHaveLength(1);
+	});
+
+	test('a patient the EHR does not know is created there once, with AnyVisit’s identifier', async () => {
+		const t = await setup();
+		const organizationId = (await patientNamed(t.db, phi, 'Rosa')).organizationId;
+		const newcomer = await createPatient(t.db, phi, organizationId, {
+			givenName: 'Nadia',
+			familyName: 'Okoro',
+			homeState: 'TX'
+		});
+		const [slot] = await searchSlots(t.scheduler.ctx, {
+			patientState: 'TX',
+			from: '2026-12-02',
+			to: '2026-12-02',
+			modality: 'video',
+			limit: 1
+		});
+		await bookAppointment(
+			t.scheduler.ctx,
+			{ patientId: newcomer, slotId: slot!.id, modality: 'video', patientState: 'TX' },
+			{ idempotencyKey: 'sync-4' }
+		);
+		await t.worker.drain();
+		const created = await t.fhir.searchAll<Patient>('Patient', {
+			identifier: `${identifierSystem(BASE_URL, 'patient')}|${newcomer}`
+		});
+		expect(created).toHaveLength(1);
+		expect(created[0]).toMatchObject({ name: [{ given: ['Nadia'], family: 'Okoro' }] });
+		expect(() => validateResource(created[0]!)).not.toThrow();
+	});
+
+	test('fault injection: with the EHR down nothing is lost; after its restart every appointment arrives exactly once', async () => {
+		const t = await setup();
+		const port = Number(new URL(ehr!.origin).port);
+		await ehr!.close();
+		const visits = [
+			await t.book('Rosa', 'TX', '2026-12-02', 'fault-1'),
+			await t.book('Layla', 'IL', '2026-12-02', 'fault-2'),
+			await t.book('Dorothy', 'WI', '2026-12-02', 'fault-3')
+		];
+		const [later] = await searchSlots(t.scheduler.ctx, {
+			patientState: 'TX',
+			from: '2026-12-04',
+			to: '2026-12-04',
+			modality: 'video',
+			limit: 1
+		});
+		await rescheduleAppointment(t.scheduler.ctx, visits[0]!.id, { slotId: later!.id });
+		await t.worker.drain();
+		expect(await t.outboxStates()).toEqual(['pending', 'pending', 'pending', 'pending']);
+		const attempts = await t.db
+			.selectFrom('outbox')
+			.select(['attempts', 'last_error'])
+			.where('channel', '=', 'fhir')
+			.execute();
+		expect(attempts.every((a) => a.attempts === 1 && a.last_error)).toBe(true);
+
+		ehr = await t.startEhr(port);
+		t.scheduler.clock.advance(60 * 60_000);
+		await t.worker.drain();
+		expect(await t.outboxStates()).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+		for (const visit of visits) expect(await t.inEhr(visit.id)).toHaveLength(1);
+		expect((await t.inEhr(visits[0]!.id))[0]?.start).toBe(later!.start.toISOString());
+	});
+});
