@@ -3,7 +3,7 @@ import { CHROMIUM } from './scripts/lib/chromium.js';
 
 export const E2E_PORT = 4173;
 /** The sandbox EHR beside the end-to-end server. */
-export const E2E_EHR_PORT = 4183;
+export const E2E_EHR_PORT = 4193;
 
 export default defineConfig({
 	testDir: 'tests/e2e',

@@ -41,7 +41,17 @@ export class EhrSyncRefused extends Error {
  * else the one carrying AnyVisit's identifier; else a new one, created conditionally on that
  * identifier so that a retry never creates a second.
  */
-export async function resolveEhrPatient(deps: EhrSyncDeps, patientId: string): Promise<string> {
+export async function resolveEhrPatient(deps: EhrSyncDeps, patientId: string): Promise<string>;
+export async function resolveEhrPatient(
+	deps: EhrSyncDeps,
+	patientId: string,
+	options: { create: false }
+): Promise<string | null>;
+export async function resolveEhrPatient(
+	deps: EhrSyncDeps,
+	patientId: string,
+	options: { create: boolean } = { create: true }
+): Promise<string | null> {
 	const linked = await readLink(deps.db, 'patient', patientId);
 	if (linked) return `Patient/${linked.ehrId}`;
 	const patient = await readPatient(deps.db, deps.phi, patientId);
@@ -57,6 +67,7 @@ export async function resolveEhrPatient(deps: EhrSyncDeps, patientId: string): P
 	if (byMrn.length > 1) throw new EhrSyncRefused('More than one EHR patient has this MRN');
 	const found =
 		byMrn[0] ?? (await deps.fhir.searchAll<FhirPatient>('Patient', { identifier: ours }, { maxPages: 1 }))[0];
+	if (!found && !options.create) return null;
 	const ehrPatient =
 		found ??
 		(

@@ -16,7 +16,9 @@ export const ROLE_PERMISSIONS = {
 	'appointment.read': ['admin', 'clinician', 'nurse', 'scheduler', 'biller'],
 	'appointment.book': ['admin', 'clinician', 'nurse', 'scheduler'],
 	'schedule.manage': ['admin', 'scheduler'],
-	'licence.manage': ['admin']
+	'licence.manage': ['admin'],
+	// The clinical chart from the EHR: those who treat (HIPAA minimum necessary, 164.502(b)).
+	'chart.read': ['clinician', 'nurse']
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

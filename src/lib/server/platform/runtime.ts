@@ -19,6 +19,7 @@ import { twilioVoiceTransport } from '../integrations/twilio/voice';
 import { smtpEmailTransport } from '../integrations/smtp/email';
 import { devSinkTransport } from './outbox/dev-sink';
 import { createFhirClient } from '../integrations/fhir/client';
+import type { EhrSyncDeps } from '../ehr/sync';
 import { loadClientKey } from '../integrations/fhir/client-key';
 import { ehrTransport } from '../ehr/outbox';
 import type { Transport } from './outbox/transport';
@@ -33,6 +34,8 @@ export type Runtime = {
 	metrics: Metrics;
 	phi: PhiCipher;
 	outbox: OutboxWorker;
+	/** The EHR for reading charts (null when none is configured, in production). */
+	ehr: { chart: EhrSyncDeps } | null;
 	close(): Promise<void>;
 };
 
@@ -61,35 +64,30 @@ function personTransports(config: Config, db: Db, clock: Clock, phi: PhiCipher):
 }
 
 /**
- * The EHR transport: FHIR writes to the configured EHR, or to the sandbox EHR (which `npm start` runs
- * beside the app) with the embedded client key; none in production without an EHR configured.
+ * The EHR: the configured one, or the sandbox EHR (which `npm start` runs beside the app) with the
+ * embedded client key; none in production without an EHR configured. Syncing (through the outbox)
+ * retries patiently; reading a chart for a clinician waits 4 s at most and shows what arrived.
  */
-async function ehrTransports(
-	config: Config,
-	db: Db,
-	clock: Clock,
-	phi: PhiCipher,
-	logger: Logger
-): Promise<Transport[]> {
-	if (!config.fhir) return [];
-	const key = await loadClientKey({ privateKeyPem: config.fhir.privateKeyPem, dataDir: config.dataDir });
-	const fhir = createFhirClient({
-		baseUrl: config.fhir.baseUrl,
-		clientId: config.fhir.clientId,
-		key,
-		maxRetries: 1
+async function connectEhr(config: Config, db: Db, clock: Clock, phi: PhiCipher, logger: Logger) {
+	const settings = config.fhir;
+	if (!settings) return null;
+	const key = await loadClientKey({ privateKeyPem: settings.privateKeyPem, dataDir: config.dataDir });
+	const deps = (timeoutMs: number, maxRetries: number, component: string): EhrSyncDeps => ({
+		db,
+		phi,
+		clock,
+		logger: logger.child({ component }),
+		fhir: createFhirClient({
+			baseUrl: settings.baseUrl,
+			clientId: settings.clientId,
+			key,
+			timeoutMs,
+			maxRetries
+		}),
+		baseUrl: publicBaseUrl(config),
+		mrnSystem: settings.mrnSystem
 	});
-	return [
-		ehrTransport({
-			db,
-			phi,
-			clock,
-			logger: logger.child({ component: 'ehr-sync' }),
-			fhir,
-			baseUrl: publicBaseUrl(config),
-			mrnSystem: config.fhir.mrnSystem
-		})
-	];
+	return { sync: deps(10_000, 1, 'ehr-sync'), chart: deps(4_000, 0, 'ehr-chart') };
 }
 
 /**
@@ -134,16 +132,14 @@ export async function startRuntime(
 	}
 	const db = handle.db;
 	const metrics = createMetrics();
+	const ehr = await connectEhr(config, db, clock, phi, logger);
 	let licenceNoticesRanAt = 0;
 	const outbox = createOutboxWorker({
 		db,
 		clock,
 		logger: logger.child({ component: 'outbox' }),
 		phi,
-		transports: [
-			...personTransports(config, db, clock, phi),
-			...(await ehrTransports(config, db, clock, phi, logger))
-		],
+		transports: [...personTransports(config, db, clock, phi), ...(ehr ? [ehrTransport(ehr.sync)] : [])],
 		batchSize: config.outbox.batchSize,
 		pollMs: config.outbox.pollMs,
 		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome }),
@@ -174,6 +170,7 @@ export async function startRuntime(
 		metrics,
 		phi,
 		outbox,
+		ehr: ehr ? { chart: ehr.chart } : null,
 		async close() {
 			await outbox.stop();
 			await opened.close();
