@@ -21,7 +21,8 @@ export default defineConfig({
 				'bench-outbox': 'src/cli/bench-outbox.ts',
 				'bench-identity': 'src/cli/bench-identity.ts',
 				'bench-scheduling': 'src/cli/bench-scheduling.ts',
-				'sandbox-ehr': 'src/cli/sandbox-ehr.ts'
+				'sandbox-ehr': 'src/cli/sandbox-ehr.ts',
+				'bench-ehr': 'src/cli/bench-ehr.ts'
 			},
 			output: { format: 'es', entryFileNames: '[name].js' }
 		}

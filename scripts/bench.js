@@ -75,6 +75,18 @@ const scheduling = JSON.parse(
 	}).trim()
 );
 
+// Medplum's libraries (the sandbox EHR) need a global WebSocket: Node 20 has it behind this flag.
+const ehr = JSON.parse(
+	execFileSync(
+		process.execPath,
+		['--experimental-websocket', '--no-warnings=ExperimentalWarning', 'build/cli/bench-ehr.js'],
+		{
+			encoding: 'utf8',
+			env: process.env
+		}
+	).trim()
+);
+
 const kb = (n) => (n / 1024).toFixed(1);
 process.stdout.write('\nJavaScript loaded by patient pages (Chromium, production build)\n');
 console.table(
@@ -119,13 +131,28 @@ console.table(
 	}))
 );
 
+process.stdout.write(
+	'Patient chart from the sandbox EHR (50 ms per request) and appointment sync through the outbox\n'
+);
+console.table([
+	{
+		'chart loads': ehr.chart.loads,
+		'chart p50 ms': ehr.chart.p50Ms,
+		'chart p95 ms': ehr.chart.p95Ms,
+		'appointments synced': ehr.sync.delivered,
+		'not delivered': ehr.sync.notDelivered,
+		'synced/s': ehr.sync.perSecond
+	}
+]);
+
 const results = {
 	measuredAt: new Date().toISOString(),
 	node: process.version,
 	pages,
 	outbox,
 	identity,
-	scheduling
+	scheduling,
+	ehr
 };
 fs.writeFileSync('bench-results.json', JSON.stringify(results, null, '\t') + '\n');
 process.stdout.write('Wrote bench-results.json\n');
