@@ -1,14 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
 import { patientChart } from '../../src/lib/server/ehr/chart';
 import type { EhrSyncDeps } from '../../src/lib/server/ehr/sync';
 import { createFhirClient } from '../../src/lib/server/integrations/fhir/client';
-import { loadClientKey } from '../../src/lib/server/integrations/fhir/client-key';
-import { DEMO_MRN_SYSTEM, seedDemoCharts } from '../../src/sandbox-ehr/demo-charts';
-import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/server';
+import { DEMO_MRN_SYSTEM } from '../../src/sandbox-ehr/demo-charts';
 import {
 	createOrganization,
 	createPatient,
@@ -18,33 +13,19 @@ import {
 } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
+import { useTestEhr } from '../helpers/ehr';
 import { appErrorOf } from '../helpers/errors';
 
 const NOW = '2026-11-30T15:00:00Z';
-let ehr: SandboxEhr | undefined;
-let dir: string | undefined;
-
-afterEach(async () => {
-	await ehr?.close();
-	ehr = undefined;
-	if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 describe.each(DATABASE_KINDS)('the clinician’s chart from the EHR on %s', (kind) => {
 	const database = useTestDatabase(kind);
 	const phi = testPhiCipher();
+	const testEhr = useTestEhr();
 
 	async function setup(options: { failing?: RegExp } = {}) {
 		const db = database().db;
 		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
-		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anyvisit-chart-'));
-		const key = await loadClientKey({ dataDir: dir });
-		ehr = await startSandboxEhr({
-			port: 0,
-			journalFile: path.join(dir, 'journal.ndjson'),
-			clients: [{ clientId: 'anyvisit', jwks: { keys: [key.publicJwk] } }],
-			seed: (repo) => seedDemoCharts(repo, new Date(NOW))
-		});
+		const { ehr, key } = await testEhr({ chartsAt: new Date(NOW) });
 		const requests: string[] = [];
 		const network: typeof fetch = (input, init) => {
 			const url = input instanceof Request ? input.url : input.toString();

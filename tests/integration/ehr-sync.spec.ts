@@ -1,14 +1,10 @@
 import { validateResource } from '@medplum/core';
 import type { Appointment, Patient } from '@medplum/fhirtypes';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
 import { ehrTransport } from '../../src/lib/server/ehr/outbox';
 import { identifierSystem } from '../../src/lib/server/ehr/resources';
 import { createFhirClient } from '../../src/lib/server/integrations/fhir/client';
-import { loadClientKey } from '../../src/lib/server/integrations/fhir/client-key';
 import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 import {
 	bookAppointment,
@@ -16,41 +12,24 @@ import {
 	rescheduleAppointment
 } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
-import { DEMO_MRN_SYSTEM, seedDemoCharts } from '../../src/sandbox-ehr/demo-charts';
-import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/server';
+import { DEMO_MRN_SYSTEM } from '../../src/sandbox-ehr/demo-charts';
 import { createPatient, patientNamed, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
+import { useTestEhr } from '../helpers/ehr';
 
 const NOW = '2026-11-30T15:00:00Z';
 const BASE_URL = 'http://localhost:3000';
-let ehr: SandboxEhr | undefined;
-let dir: string | undefined;
-
-afterEach(async () => {
-	await ehr?.close();
-	ehr = undefined;
-	if (dir) fs.rmSync(dir, { recursive: true, force: true });
-	dir = undefined;
-});
-
 describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on %s', (kind) => {
 	const database = useTestDatabase(kind);
 	const phi = testPhiCipher();
+	const testEhr = useTestEhr();
 
 	async function setup() {
 		const db = database().db;
 		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
-		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anyvisit-sync-'));
-		const key = await loadClientKey({ dataDir: dir });
-		const startEhr = (port = 0) =>
-			startSandboxEhr({
-				port,
-				journalFile: path.join(dir!, 'journal.ndjson'),
-				clients: [{ clientId: 'anyvisit', jwks: { keys: [key.publicJwk] } }],
-				seed: (repo) => seedDemoCharts(repo, new Date('2026-11-23T12:00:00Z'))
-			});
-		ehr = await startEhr();
+		const sandbox = await testEhr();
+		const { ehr, key } = sandbox;
 		const scheduler = testContext(db, {
 			phi,
 			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test'),
@@ -107,7 +86,7 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 			(await db.selectFrom('outbox').select('status').where('channel', '=', 'fhir').execute()).map(
 				(r) => r.status
 			);
-		return { db, scheduler, fhir, worker, book, inEhr, outboxStates, startEhr };
+		return { db, scheduler, fhir, worker, book, inEhr, outboxStates, sandbox };
 	}
 
 	test('a booking becomes one valid FHIR Appointment for the patient (found by MRN) and the clinician (by NPI)', async () => {
@@ -204,8 +183,8 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 
 	test('fault injection: with the EHR down nothing is lost; after its restart every appointment arrives exactly once', async () => {
 		const t = await setup();
-		const port = Number(new URL(ehr!.origin).port);
-		await ehr!.close();
+		const port = Number(new URL(t.sandbox.ehr.origin).port);
+		await t.sandbox.stop();
 		const visits = [
 			await t.book('Rosa', 'TX', '2026-12-02', 'fault-1'),
 			await t.book('Layla', 'IL', '2026-12-02', 'fault-2'),
@@ -228,7 +207,7 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 			.execute();
 		expect(attempts.every((a) => a.attempts === 1 && a.last_error)).toBe(true);
 
-		ehr = await t.startEhr(port);
+		await t.sandbox.restart(port);
 		t.scheduler.clock.advance(60 * 60_000);
 		await t.worker.drain();
 		expect(await t.outboxStates()).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
