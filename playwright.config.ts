@@ -4,6 +4,8 @@ import { CHROMIUM } from './scripts/lib/chromium.js';
 export const E2E_PORT = 4173;
 /** The sandbox EHR beside the end-to-end server. */
 export const E2E_EHR_PORT = 4193;
+/** The sandbox EHR's HL7 v2 listener (MLLP). */
+export const E2E_MLLP_PORT = 4195;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -33,7 +35,8 @@ export default defineConfig({
 			DATA_DIR: '.tmp/e2e-data',
 			METRICS_TOKEN: 'e2e-metrics-token-0123456789',
 			LOG_LEVEL: 'warn',
-			SANDBOX_EHR_PORT: String(E2E_EHR_PORT)
+			SANDBOX_EHR_PORT: String(E2E_EHR_PORT),
+			SANDBOX_MLLP_PORT: String(E2E_MLLP_PORT)
 		}
 	}
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadClientKey } from '$lib/server/integrations/fhir/client-key';
 import { loadConfig, SANDBOX_CLIENT_ID } from '$lib/server/platform/config';
 import { seedDemoCharts } from '../sandbox-ehr/demo-charts';
+import { startSandboxMllp } from '../sandbox-ehr/mllp';
 import { startSandboxEhr } from '../sandbox-ehr/server';
 
 const config = loadConfig();
@@ -14,17 +15,24 @@ if (config.env === 'production') {
 }
 const key = await loadClientKey({ dataDir: config.dataDir });
 const latencyMs = Number(process.env.SANDBOX_EHR_LATENCY_MS ?? 0);
+const mllp = startSandboxMllp({
+	port: config.sandboxMllpPort,
+	logFile: path.join(config.dataDir, 'sandbox-ehr', 'hl7.ndjson')
+});
 const sandbox = await startSandboxEhr({
 	port: config.sandboxEhrPort,
 	journalFile: path.join(config.dataDir, 'sandbox-ehr', 'journal.ndjson'),
 	clients: [{ clientId: SANDBOX_CLIENT_ID, jwks: { keys: [key.publicJwk] } }],
 	latencyMs: Number.isFinite(latencyMs) ? latencyMs : 0,
-	seed: (repo) => seedDemoCharts(repo, new Date())
+	seed: (repo) => seedDemoCharts(repo, new Date()),
+	hl7Messages: mllp.messages
 });
-process.stdout.write(`Sandbox EHR (FHIR R4) on ${sandbox.baseUrl}\n`);
+process.stdout.write(
+	`Sandbox EHR (FHIR R4) on ${sandbox.baseUrl}; HL7 v2 over MLLP on port ${config.sandboxMllpPort} (received: ${sandbox.origin}/hl7/messages)\n`
+);
 
 const stop = () => {
-	void sandbox.close().then(() => process.exit(0));
+	void Promise.all([sandbox.close(), mllp.close()]).then(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

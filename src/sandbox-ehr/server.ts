@@ -23,6 +23,8 @@ export type SandboxEhrOptions = {
 	/** Runs once on an empty repository, before the server listens (the demo charts). */
 	seed?: (repo: JournalRepository) => Promise<void>;
 	now?: () => number;
+	/** What the sandbox's HL7 listener received, served at GET /hl7/messages. */
+	hl7Messages?: () => unknown[];
 };
 
 export type SandboxEhr = {
@@ -185,6 +187,11 @@ export async function startSandboxEhr(options: SandboxEhrOptions): Promise<Sandb
 			const answer = await smart.token(new URLSearchParams(await readBody(req)));
 			res.writeHead(answer.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
 			res.end(JSON.stringify(answer.body));
+			return;
+		}
+		if (url.pathname === '/hl7/messages' && req.method === 'GET' && options.hl7Messages) {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ messages: options.hl7Messages() }));
 			return;
 		}
 		if (!url.pathname.startsWith(FHIR_BASE_PATH)) return send(res, outcome(404, 'not-found', 'Not found'));

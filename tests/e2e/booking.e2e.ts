@@ -134,6 +134,20 @@ test.describe('a Spanish-speaking patient books on a small phone with JavaScript
 				{ timeout: 30_000 }
 			)
 			.toEqual([['booked', visit.start]]);
+		// And as an SIU^S12 in the sandbox's HL7 v2 (MLLP) log.
+		await expect
+			.poll(
+				async () => {
+					const { messages } = await (
+						await request.get(`http://localhost:${E2E_EHR_PORT}/hl7/messages`)
+					).json();
+					return messages
+						.filter((m: { text: string }) => m.text.includes(visit.id))
+						.map((m: { type: string }) => m.type);
+				},
+				{ timeout: 30_000 }
+			)
+			.toEqual(['SIU^S12^SIU_S12']);
 		const reply = await textFromPatient(
 			page.request,
 			baseURL!,

@@ -120,10 +120,10 @@ describe.each(DATABASE_KINDS)('scheduling on %s', (kind) => {
 			baseUrl: 'https://clinic.example'
 		};
 		await dispatchDueMessages(deps);
-		// The patient's messages, and the appointment on its way to the EHR (ehr-sync.spec.ts).
+		// The patient's messages, and the appointment on its way to the EHR (ehr-sync.spec.ts, hl7-sync.spec.ts).
 		const queued = await t.db.selectFrom('outbox').selectAll().execute();
-		expect(queued.map((o) => o.channel).sort()).toEqual(['email', 'fhir', 'sms']);
-		const outbox = queued.filter((o) => o.channel !== 'fhir');
+		expect(queued.map((o) => o.channel).sort()).toEqual(['email', 'fhir', 'hl7v2', 'sms']);
+		const outbox = queued.filter((o) => o.channel === 'sms' || o.channel === 'email');
 		for (const row of outbox) {
 			const payload = await openPayload(t.db, phi, row);
 			expect(payload.language).toBe('es');

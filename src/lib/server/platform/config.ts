@@ -40,7 +40,15 @@ const EnvSchema = v.object({
 		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535)),
 		'8103'
 	),
-	EHR_MRN_SYSTEM: v.optional(v.pipe(v.string(), v.minLength(4)))
+	EHR_MRN_SYSTEM: v.optional(v.pipe(v.string(), v.minLength(4))),
+	HL7_MLLP_HOST: v.optional(v.pipe(v.string(), v.minLength(1))),
+	HL7_MLLP_PORT: v.optional(
+		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535))
+	),
+	SANDBOX_MLLP_PORT: v.optional(
+		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535)),
+		'2575'
+	)
 });
 
 /**
@@ -83,6 +91,9 @@ export type Config = {
 		sandbox: boolean;
 	} | null;
 	sandboxEhrPort: number;
+	/** Where HL7 v2 messages go over MLLP: HL7_MLLP_HOST/PORT, or the sandbox listener; null in production without one. */
+	hl7: { host: string; port: number; sandbox: boolean } | null;
+	sandboxMllpPort: number;
 };
 
 export type TwilioSettings = {
@@ -160,7 +171,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 						mrnSystem: e.EHR_MRN_SYSTEM ?? 'urn:oid:2.16.840.1.113883.19.5',
 						sandbox: !e.FHIR_BASE_URL
 					},
-		sandboxEhrPort: e.SANDBOX_EHR_PORT
+		sandboxEhrPort: e.SANDBOX_EHR_PORT,
+		hl7: e.HL7_MLLP_HOST
+			? { host: e.HL7_MLLP_HOST, port: e.HL7_MLLP_PORT ?? 2575, sandbox: false }
+			: e.APP_ENV === 'production'
+				? null
+				: { host: '127.0.0.1', port: e.SANDBOX_MLLP_PORT, sandbox: true },
+		sandboxMllpPort: e.SANDBOX_MLLP_PORT
 	};
 }
 

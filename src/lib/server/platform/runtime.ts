@@ -22,6 +22,7 @@ import { createFhirClient } from '../integrations/fhir/client';
 import type { EhrSyncDeps } from '../ehr/sync';
 import { loadClientKey } from '../integrations/fhir/client-key';
 import { ehrTransport } from '../ehr/outbox';
+import { hl7Transport } from '../ehr/hl7';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 
@@ -139,7 +140,22 @@ export async function startRuntime(
 		clock,
 		logger: logger.child({ component: 'outbox' }),
 		phi,
-		transports: [...personTransports(config, db, clock, phi), ...(ehr ? [ehrTransport(ehr.sync)] : [])],
+		transports: [
+			...personTransports(config, db, clock, phi),
+			...(ehr ? [ehrTransport(ehr.sync)] : []),
+			...(config.hl7
+				? [
+						hl7Transport({
+							db,
+							phi,
+							clock,
+							peer: { host: config.hl7.host, port: config.hl7.port },
+							receiving: { application: 'EHR', facility: 'EHR' },
+							mrnAuthority: 'MRN'
+						})
+					]
+				: [])
+		],
 		batchSize: config.outbox.batchSize,
 		pollMs: config.outbox.pollMs,
 		onOutcome: (channel, outcome) => metrics.outboxDeliveries.inc({ channel, outcome }),

@@ -12,6 +12,7 @@ import type { Modality } from '../platform/schema';
 import { openWindows } from './availability';
 import { planAppointmentMessages } from './messages';
 import { enqueueAppointmentSync } from '../ehr/outbox';
+import { enqueueSiu } from '../ehr/hl7';
 import { readAppointment, type Appointment } from './repository';
 import { parseSlotId } from './slots';
 import { STATE_TIME_ZONES, dayIn } from './states';
@@ -222,6 +223,7 @@ export async function bookAppointment(
 			const appointment = (await readAppointment(tx, id))!;
 			await planAppointmentMessages(tx, { appointment, patient: who.patient, kind: 'booked', now });
 			await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
+			await enqueueSiu(tx, ctx.phi, appointment, 'S12', now);
 			await ctx.audit.record(
 				{
 					action: 'appointment.book',
@@ -322,6 +324,7 @@ export async function rescheduleAppointment(
 			const appointment = (await readAppointment(tx, id))!;
 			await planAppointmentMessages(tx, { appointment, patient, kind: 'rescheduled', now });
 			await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
+			await enqueueSiu(tx, ctx.phi, appointment, 'S13', now);
 			await ctx.audit.record(
 				{
 					action: 'appointment.reschedule',
@@ -370,6 +373,7 @@ export async function cancelAppointment(
 		const appointment = (await readAppointment(tx, id))!;
 		await planAppointmentMessages(tx, { appointment, patient, kind: 'cancelled', now });
 		await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
+		await enqueueSiu(tx, ctx.phi, appointment, 'S15', now);
 		await ctx.audit.record(
 			{
 				action: 'appointment.cancel',
