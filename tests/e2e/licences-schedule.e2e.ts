@@ -113,6 +113,23 @@ test('the schedule shows a booked visit with its modality, the patient’s langu
 
 	const badDay = await page.goto('/staff/schedule?date=2026-02-30&lang=en');
 	expect(badDay?.status()).toBe(422);
+
+	// The booking also went to the EHR's interface engine as an SIU^S12: the development page shows it.
+	const { id: bookedId } = await booked.json();
+	await expect
+		.poll(
+			async () => {
+				await page.goto('/dev/hl7?lang=en');
+				return page.getByRole('row').filter({ hasText: bookedId }).count();
+			},
+			{ timeout: 30_000 }
+		)
+		.toBe(1);
+	await expect(page.getByRole('row').filter({ hasText: bookedId })).toContainText('SIU^S12^SIU_S12');
+	await expectAccessible(page);
+	await page.goto('/dev/hl7?lang=ar');
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expectAccessible(page);
 });
 
 test('a scheduler adds time off for a clinician from the hours page; the page passes axe in English and Arabic', async ({
