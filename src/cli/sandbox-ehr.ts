@@ -15,7 +15,7 @@ if (config.env === 'production') {
 }
 const key = await loadClientKey({ dataDir: config.dataDir });
 const latencyMs = Number(process.env.SANDBOX_EHR_LATENCY_MS ?? 0);
-const mllp = startSandboxMllp({
+const mllp = await startSandboxMllp({
 	port: config.sandboxMllpPort,
 	logFile: path.join(config.dataDir, 'sandbox-ehr', 'hl7.ndjson')
 });

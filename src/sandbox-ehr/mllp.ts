@@ -9,7 +9,7 @@ export type ReceivedHl7 = { receivedAt: string; type: string; controlId: string;
  * message with AA and keeps it, in memory and in a journal beside the FHIR data, for the clinic's
  * staff (and tests) to see what an interface engine would have received.
  */
-export function startSandboxMllp(options: { port: number; logFile: string; host?: string }) {
+export async function startSandboxMllp(options: { port: number; logFile: string; host?: string }) {
 	fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
 	const received: ReceivedHl7[] = fs.existsSync(options.logFile)
 		? fs
@@ -39,6 +39,8 @@ export function startSandboxMllp(options: { port: number; logFile: string; host?
 		fs.appendFileSync(options.logFile, `${JSON.stringify(entry)}\n`);
 		void res.sendResponse('AA').catch(() => undefined);
 	});
+	// Ready once the socket listens (node-hl7-server's 'listen' event).
+	await new Promise<void>((resolve) => inbound.on('listen', () => resolve()));
 	return {
 		messages: (): ReceivedHl7[] => [...received],
 		close: () => inbound.close()

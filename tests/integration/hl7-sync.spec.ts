@@ -40,14 +40,14 @@ describe.each(DATABASE_KINDS)('scheduling messages reach the interface engine ov
 			const inbound = server.createInbound({ port }, (_req, res) => {
 				void res.sendResponse(answer).catch(() => undefined);
 			});
+			await new Promise<void>((resolve) => inbound.on('listen', () => resolve()));
 			closers.push(() => inbound.close());
 		} else {
-			const listener = startSandboxMllp({ port, logFile: path.join(dir, 'hl7.ndjson') });
+			const listener = await startSandboxMllp({ port, logFile: path.join(dir, 'hl7.ndjson') });
 			received = listener.messages;
 			closers.push(() => listener.close());
 		}
 		closers.push(() => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })));
-		await new Promise((r) => setTimeout(r, 100));
 		const scheduler = testContext(db, {
 			phi,
 			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test'),

@@ -12,7 +12,7 @@ import { readPatient } from '../patients/repository';
 import type { ServiceContext } from '../platform/context';
 import { AppError } from '../platform/errors';
 import { resolveEhrPatient, type EhrSyncDeps } from './sync';
-import { DIASTOLIC_LOINC, SYSTOLIC_LOINC, TREND_LOINC, type TrendKind } from './thresholds';
+import { DIASTOLIC_LOINC, SYSTOLIC_LOINC, TREND_LOINC, TREND_THRESHOLDS, type TrendKind } from './thresholds';
 
 export type ChartSection = 'medications' | 'allergies' | 'problems' | 'labs' | 'notes' | 'trends';
 
@@ -28,6 +28,35 @@ export type Lab = {
 
 export type TrendPoint = { at: string; value: number; second?: number };
 
+export type TrendSummary = {
+	latest: TrendPoint | null;
+	outside: number;
+	total: number;
+	change: number | null;
+};
+
+/** The summary of one trend against its thresholds (blood pressure: systolic high, diastolic high). */
+export function summarizeTrend(kind: TrendKind, points: TrendPoint[]): TrendSummary {
+	const limits: { low?: number; high?: number; secondHigh?: number } =
+		kind === 'bp'
+			? { high: TREND_THRESHOLDS.systolic.high, secondHigh: TREND_THRESHOLDS.diastolic.high }
+			: TREND_THRESHOLDS[kind];
+	const outside = points.filter(
+		(p) =>
+			(limits.low !== undefined && p.value < limits.low) ||
+			(limits.high !== undefined && p.value > limits.high) ||
+			(limits.secondHigh !== undefined && p.second !== undefined && p.second > limits.secondHigh)
+	).length;
+	const first = points[0];
+	const latest = points.at(-1) ?? null;
+	return {
+		latest,
+		outside,
+		total: points.length,
+		change: first && latest ? Math.round((latest.value - first.value) * 10) / 10 : null
+	};
+}
+
 export type Chart = {
 	patient: { id: string; name: string; birthDate: string; preferredLanguage: string };
 	/** False when AnyVisit could not find the patient in the EHR (not linked and no MRN match). */
@@ -38,6 +67,8 @@ export type Chart = {
 	labs: Lab[];
 	notes: { at: string | null; title: string; text: string }[];
 	trends: Record<TrendKind, TrendPoint[]>;
+	/** Each trend in words: its latest reading, how many fell outside the clinic's thresholds, the change. */
+	summaries: Record<TrendKind, TrendSummary>;
 	/** Sections the EHR did not deliver in time (shown as unavailable, the rest still shown). */
 	unavailable: ChartSection[];
 };
@@ -127,6 +158,12 @@ export async function patientChart(
 		labs: [],
 		notes: [],
 		trends: { bp: [], glucose: [], weight: [], spo2: [] },
+		summaries: {
+			bp: summarizeTrend('bp', []),
+			glucose: summarizeTrend('glucose', []),
+			weight: summarizeTrend('weight', []),
+			spo2: summarizeTrend('spo2', [])
+		},
 		unavailable: []
 	};
 	let reference: string | null = null;
@@ -248,6 +285,9 @@ export async function patientChart(
 			]
 		];
 		const results = await Promise.allSettled(sections.map(([, load]) => load()));
+		for (const kind of ['bp', 'glucose', 'weight', 'spo2'] as const) {
+			chart.summaries[kind] = summarizeTrend(kind, chart.trends[kind]);
+		}
 		chart.unavailable = sections.filter((_, i) => results[i]!.status === 'rejected').map(([name]) => name);
 		if (chart.unavailable.length)
 			ctx.logger.warn({ unavailable: chart.unavailable }, 'chart sections the EHR did not deliver');

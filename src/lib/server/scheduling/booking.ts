@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { refuseAsNotFound, requirePermission, type Permission } from '../identity/policy';
 import { licensureError } from '../licensure/service';
@@ -8,7 +9,7 @@ import type { ServiceContext } from '../platform/context';
 import { sha256Hex } from '../platform/crypto/hash';
 import { violatedConstraint } from '../platform/db';
 import { AppError, validationFailed } from '../platform/errors';
-import type { Modality } from '../platform/schema';
+import type { Database, Modality } from '../platform/schema';
 import { openWindows } from './availability';
 import { planAppointmentMessages } from './messages';
 import { enqueueAppointmentSync } from '../ehr/outbox';
@@ -17,6 +18,22 @@ import { readAppointment, type Appointment } from './repository';
 import { parseSlotId } from './slots';
 import { STATE_TIME_ZONES, dayIn } from './states';
 import { findVisitType, type VisitType } from './visit-types';
+
+/**
+ * Everyone who must hear of a booking change, in its transaction: the patient (confirmation and
+ * reminders), the EHR (a FHIR Appointment) and its interface engine (SIU S12, S13 or S15).
+ */
+async function announceChange(
+	tx: Kysely<Database>,
+	ctx: ServiceContext,
+	change: Parameters<typeof planAppointmentMessages>[1] & { kind: 'booked' | 'rescheduled' | 'cancelled' }
+): Promise<void> {
+	await planAppointmentMessages(tx, change);
+	await enqueueAppointmentSync(tx, ctx.phi, change.appointment, change.now);
+	await enqueueSiu(tx, ctx.phi, change.appointment, SIU_EVENT[change.kind], change.now);
+}
+
+const SIU_EVENT = { booked: 'S12', rescheduled: 'S13', cancelled: 'S15' } as const;
 
 export type BookingRequest = {
 	patientId?: string | undefined;
@@ -221,9 +238,7 @@ export async function bookAppointment(
 				})
 				.execute();
 			const appointment = (await readAppointment(tx, id))!;
-			await planAppointmentMessages(tx, { appointment, patient: who.patient, kind: 'booked', now });
-			await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
-			await enqueueSiu(tx, ctx.phi, appointment, 'S12', now);
+			await announceChange(tx, ctx, { appointment, patient: who.patient, kind: 'booked', now });
 			await ctx.audit.record(
 				{
 					action: 'appointment.book',
@@ -322,9 +337,7 @@ export async function rescheduleAppointment(
 				.where('id', '=', id)
 				.execute();
 			const appointment = (await readAppointment(tx, id))!;
-			await planAppointmentMessages(tx, { appointment, patient, kind: 'rescheduled', now });
-			await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
-			await enqueueSiu(tx, ctx.phi, appointment, 'S13', now);
+			await announceChange(tx, ctx, { appointment, patient: patient, kind: 'rescheduled', now });
 			await ctx.audit.record(
 				{
 					action: 'appointment.reschedule',
@@ -371,9 +384,7 @@ export async function cancelAppointment(
 			.where('id', '=', id)
 			.execute();
 		const appointment = (await readAppointment(tx, id))!;
-		await planAppointmentMessages(tx, { appointment, patient, kind: 'cancelled', now });
-		await enqueueAppointmentSync(tx, ctx.phi, appointment, now);
-		await enqueueSiu(tx, ctx.phi, appointment, 'S15', now);
+		await announceChange(tx, ctx, { appointment, patient: patient, kind: 'cancelled', now });
 		await ctx.audit.record(
 			{
 				action: 'appointment.cancel',
