@@ -10,6 +10,8 @@ import {
 } from '../../src/lib/server/patients/repository';
 import type { Actor } from '../../src/lib/server/platform/context';
 import type { PhiCipher } from '../../src/lib/server/platform/crypto/phi';
+import type { SignedDocument } from '../../src/lib/server/ehr/documents';
+import type { Appointment } from '../../src/lib/server/scheduling/repository';
 
 // Builders for test data: synthetic people only, with overrides for what a test cares about.
 
@@ -140,4 +142,24 @@ export async function patientNamed(db: Db, phi: PhiCipher, givenName: string): P
 		if (patient?.givenName === givenName) return patient;
 	}
 	throw new Error(`no patient named ${givenName}`);
+}
+
+/** A progress note as the clinician of `appointment` signs it (issue 9 writes them; the EHR sync carries them). */
+export function signedNote(
+	appointment: Pick<Appointment, 'id' | 'organizationId' | 'patientId' | 'clinicianId'>,
+	lastLine: string,
+	overrides: Partial<SignedDocument> = {}
+): SignedDocument {
+	return {
+		id: randomUUID(),
+		organizationId: appointment.organizationId,
+		appointmentId: appointment.id,
+		patientId: appointment.patientId,
+		authorId: appointment.clinicianId,
+		kind: 'progress-note',
+		title: 'Progress note',
+		text: `S: Doing well.\n${lastLine}`,
+		signedAt: '2026-12-02T15:40:00.000Z',
+		...overrides
+	};
 }

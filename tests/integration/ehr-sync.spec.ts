@@ -1,7 +1,8 @@
 import { validateResource } from '@medplum/core';
-import type { Appointment, Patient } from '@medplum/fhirtypes';
+import type { Appointment, DocumentReference, Patient } from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
+import { enqueueSignedDocument, type SignedDocument } from '../../src/lib/server/ehr/documents';
 import { ehrTransport } from '../../src/lib/server/ehr/outbox';
 import { identifierSystem } from '../../src/lib/server/ehr/resources';
 import { createFhirClient } from '../../src/lib/server/integrations/fhir/client';
@@ -13,7 +14,7 @@ import {
 } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { DEMO_MRN_SYSTEM } from '../../src/sandbox-ehr/demo-charts';
-import { createPatient, patientNamed, staffActorFor } from '../factories';
+import { createPatient, patientNamed, signedNote, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { useTestEhr } from '../helpers/ehr';
@@ -86,7 +87,13 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 			(await db.selectFrom('outbox').select('status').where('channel', '=', 'fhir').execute()).map(
 				(r) => r.status
 			);
-		return { db, scheduler, fhir, worker, book, inEhr, outboxStates, sandbox };
+		const sign = (note: SignedDocument) =>
+			db.transaction().execute((tx) => enqueueSignedDocument(tx, phi, note, scheduler.clock.now()));
+		const documentsInEhr = (documentId: string) =>
+			fhir.searchAll<DocumentReference>('DocumentReference', {
+				identifier: `${identifierSystem(BASE_URL, 'document')}|${documentId}`
+			});
+		return { db, scheduler, fhir, worker, book, inEhr, outboxStates, sandbox, sign, documentsInEhr };
 	}
 
 	test('a booking becomes one valid FHIR Appointment for the patient (found by MRN) and the clinician (by NPI)', async () => {
@@ -181,7 +188,46 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 		expect(() => validateResource(created[0]!)).not.toThrow();
 	});
 
-	test('fault injection: with the EHR down nothing is lost; after its restart every appointment arrives exactly once', async () => {
+	test('a signed note becomes one valid DocumentReference for the patient, by its author, with the text as signed', async () => {
+		const t = await setup();
+		const visit = await t.book('Rosa', 'TX', '2026-12-02', 'doc-1');
+		const note = signedNote(visit, 'A/P: lisinopril 10 mg daily — sin cambios.');
+		await t.sign(note);
+		await t.sign(note);
+		await t.worker.drain();
+		const [document, ...more] = await t.documentsInEhr(note.id);
+		expect(more).toHaveLength(0);
+		expect(() => validateResource(document!)).not.toThrow();
+		expect(document).toMatchObject({ status: 'current', docStatus: 'final', date: note.signedAt });
+		expect(document!.type?.coding?.[0]).toMatchObject({ system: 'http://loinc.org', code: '11506-3' });
+		const [rosa] = await t.fhir.searchAll<Patient>('Patient', { identifier: `${DEMO_MRN_SYSTEM}|RB100001` });
+		expect(document!.subject?.reference).toBe(`Patient/${rosa!.id}`);
+		expect(document!.author?.[0]?.reference).toMatch(/^Practitioner\//);
+		const text = Buffer.from(document!.content[0]!.attachment.data!, 'base64').toString('utf8');
+		expect(text).toBe(note.text);
+		expect(document!.context?.related?.[0]?.identifier?.value).toBe(visit.id);
+	});
+
+	test('a note whose author the EHR cannot name is a dead letter at once, and nothing is written', async () => {
+		const t = await setup();
+		const visit = await t.book('Rosa', 'TX', '2026-12-02', 'doc-2');
+		await t.db.updateTable('staff').set({ npi: null }).where('id', '=', visit.clinicianId).execute();
+		await t.db.deleteFrom('ehr_links').execute();
+		const note = signedNote(visit, 'Plan: none.');
+		await t.sign(note);
+		await t.worker.drain();
+		const documents = await t.db
+			.selectFrom('outbox')
+			.select(['status', 'last_error'])
+			.where('idempotency_key', '=', `ehr:document:${note.id}`)
+			.execute();
+		expect(documents).toEqual([
+			{ status: 'dead', last_error: 'The clinician has no NPI to find them in the EHR by' }
+		]);
+		expect(await t.documentsInEhr(note.id)).toHaveLength(0);
+	});
+
+	test('fault injection: with the EHR down nothing is lost; after its restart every appointment and note arrives exactly once', async () => {
 		const t = await setup();
 		const port = Number(new URL(t.sandbox.ehr.origin).port);
 		await t.sandbox.stop();
@@ -198,8 +244,10 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 			limit: 1
 		});
 		await rescheduleAppointment(t.scheduler.ctx, visits[0]!.id, { slotId: later!.id });
+		const notes = visits.map((visit) => signedNote(visit, `Plan for ${visit.id}`));
+		for (const note of notes) await t.sign(note);
 		await t.worker.drain();
-		expect(await t.outboxStates()).toEqual(['pending', 'pending', 'pending', 'pending']);
+		expect(await t.outboxStates()).toEqual(Array(7).fill('pending'));
 		const attempts = await t.db
 			.selectFrom('outbox')
 			.select(['attempts', 'last_error'])
@@ -210,8 +258,9 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 		await t.sandbox.restart(port);
 		t.scheduler.clock.advance(60 * 60_000);
 		await t.worker.drain();
-		expect(await t.outboxStates()).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+		expect(await t.outboxStates()).toEqual(Array(7).fill('delivered'));
 		for (const visit of visits) expect(await t.inEhr(visit.id)).toHaveLength(1);
+		for (const note of notes) expect(await t.documentsInEhr(note.id)).toHaveLength(1);
 		expect((await t.inEhr(visits[0]!.id))[0]?.start).toBe(later!.start.toISOString());
 	});
 });

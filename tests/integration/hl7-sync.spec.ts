@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Server } from 'node-hl7-server';
 import { afterEach, describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
+import { enqueueSignedDocument } from '../../src/lib/server/ehr/documents';
 import { hl7Transport } from '../../src/lib/server/ehr/hl7';
 import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 import {
@@ -14,7 +15,7 @@ import {
 } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { startSandboxMllp } from '../../src/sandbox-ehr/mllp';
-import { patientNamed, staffActorFor } from '../factories';
+import { patientNamed, signedNote, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 
@@ -129,6 +130,29 @@ describe.each(DATABASE_KINDS)('scheduling messages reach the interface engine ov
 			`${later!.start.toISOString().replace(/[-:T]/g, '').slice(0, 14)}+0000`
 		);
 		expect(messages[2]!.getSegment('SCH')!.getField(25).toString()).toBe('Cancelled');
+	});
+
+	test('a signed note arrives as MDM^T02 with its text, once, even if it is queued twice', async () => {
+		const t = await setup();
+		const document = signedNote(t.appointment, 'Plan: recheck | 3 months');
+		for (let i = 0; i < 2; i++)
+			await t.db
+				.transaction()
+				.execute((tx) => enqueueSignedDocument(tx, phi, document, t.scheduler.clock.now()));
+		await t.worker.drain();
+		const mdm = t
+			.received()
+			.map((m) => Hl7Message.parse(m.text))
+			.filter((m) => m.header.getField(9).getComponent(1) === 'MDM');
+		expect(mdm).toHaveLength(1);
+		expect(mdm[0]!.header.getField(9).toString()).toBe('MDM^T02^MDM_T02');
+		expect(mdm[0]!.getSegment('TXA')!.getField(12).getComponent(1)).toBe(document.id);
+		expect(mdm[0]!.getSegment('PID')!.getField(3).getComponent(1, undefined, 0)).toBe('RB100001');
+		expect(mdm[0]!.getAllSegments('OBX').map((o) => o.getField(5).toString())).toEqual([
+			'S: Doing well.',
+			'Plan: recheck \\F\\ 3 months'
+		]);
+		expect((await t.hl7Outbox()).every((o) => o.status === 'delivered')).toBe(true);
 	});
 
 	test('a receiver that rejects (AR) makes a dead letter at once, naming only the code', async () => {

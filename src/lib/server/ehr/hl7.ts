@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { sendOverMllp, type MllpPeer } from '../integrations/hl7v2/mllp';
+import { buildMdmT02 } from '../integrations/hl7v2/mdm';
 import { buildSiu, type SiuEvent } from '../integrations/hl7v2/siu';
 import { readOrganization } from '../organizations/repository';
 import { readPatient } from '../patients/repository';
@@ -11,6 +12,7 @@ import { enqueue } from '../platform/outbox/outbox';
 import { PermanentDeliveryError, type Transport } from '../platform/outbox/transport';
 import type { Database } from '../platform/schema';
 import { readAppointment, type Appointment } from '../scheduling/repository';
+import { DOCUMENT_KINDS, MdmPayload } from './documents';
 
 const SiuPayload = v.object({
 	kind: v.literal('siu'),
@@ -59,52 +61,97 @@ export type Hl7Deps = {
 	mrnAuthority: string;
 };
 
+/** The people and places a message names: the patient (PID), a clinician (AIP, TXA), the sender (MSH). */
+async function parties(
+	deps: Hl7Deps,
+	ids: { patientId: string; clinicianId: string; organizationId: string }
+) {
+	const patient = await readPatient(deps.db, deps.phi, ids.patientId);
+	if (!patient) throw new PermanentDeliveryError('The patient no longer exists');
+	const clinician = await deps.db
+		.selectFrom('staff')
+		.select(['display_name', 'npi'])
+		.where('id', '=', ids.clinicianId)
+		.executeTakeFirst();
+	if (!clinician) throw new PermanentDeliveryError('The clinician no longer exists');
+	const organization = await readOrganization(deps.db, ids.organizationId);
+	return {
+		sending: { application: 'ANYVISIT', facility: organization.name },
+		receiving: deps.receiving,
+		patient: {
+			id: patient.id,
+			mrn: patient.mrn,
+			mrnAuthority: deps.mrnAuthority,
+			givenName: patient.givenName,
+			familyName: patient.familyName,
+			birthDate: patient.birthDate
+		},
+		clinician: { npi: clinician.npi, ...nameParts(clinician.display_name) }
+	};
+}
+
+/** An SIU built from the appointment's state at delivery. */
+async function siuMessage(deps: Hl7Deps, controlId: string, payload: v.InferOutput<typeof SiuPayload>) {
+	const appointment = await readAppointment(deps.db, payload.appointmentId);
+	if (!appointment) throw new PermanentDeliveryError('The appointment no longer exists');
+	const { clinician, ...rest } = await parties(deps, appointment);
+	return buildSiu({
+		...rest,
+		clinician,
+		event: payload.event,
+		controlId,
+		sentAt: deps.clock.now(),
+		appointment: {
+			id: appointment.id,
+			start: appointment.start,
+			end: appointment.end,
+			status: appointment.status,
+			visitTypeCode: appointment.visitTypeCode,
+			modality: appointment.modality
+		}
+	});
+}
+
+/** An MDM^T02 carrying a signed document exactly as signed. */
+async function mdmMessage(deps: Hl7Deps, controlId: string, payload: v.InferOutput<typeof MdmPayload>) {
+	const d = payload.document;
+	const { clinician, ...rest } = await parties(deps, { ...d, clinicianId: d.authorId });
+	const kind = DOCUMENT_KINDS[d.kind];
+	return buildMdmT02({
+		...rest,
+		author: clinician,
+		controlId,
+		sentAt: deps.clock.now(),
+		visitId: d.appointmentId,
+		document: {
+			id: d.id,
+			parentId: d.parentId,
+			typeCode: kind.txa,
+			loinc: kind.loinc,
+			signedAt: new Date(d.signedAt),
+			text: d.text
+		}
+	});
+}
+
+const Hl7Payload = v.variant('kind', [SiuPayload, MdmPayload]);
+
 /**
- * Delivers 'hl7v2' outbox messages: the SIU is built from the appointment's state at delivery, its
- * control id is the outbox id (stable across retries, so the receiver can spot a repeat), and only
- * an AA answering that id counts as delivered. AR (rejected) is a dead letter at once; AE (an error
- * at the receiver), silence and a refused connection are retried.
+ * Delivers 'hl7v2' outbox messages (SIU for booking changes, MDM for signed documents): the control
+ * id is the outbox id (stable across retries, so the receiver can spot a repeat), and only an AA
+ * answering that id counts as delivered. AR (rejected) is a dead letter at once; AE (an error at the
+ * receiver), silence and a refused connection are retried.
  */
 export function hl7Transport(deps: Hl7Deps): Transport {
 	return {
 		channel: 'hl7v2',
 		async deliver(message) {
-			const payload = v.safeParse(SiuPayload, message.payload);
-			if (!payload.success) throw new PermanentDeliveryError('The HL7 payload is not valid');
-			const appointment = await readAppointment(deps.db, payload.output.appointmentId);
-			if (!appointment) throw new PermanentDeliveryError('The appointment no longer exists');
-			const patient = await readPatient(deps.db, deps.phi, appointment.patientId);
-			if (!patient) throw new PermanentDeliveryError('The patient no longer exists');
-			const clinician = await deps.db
-				.selectFrom('staff')
-				.select(['display_name', 'npi'])
-				.where('id', '=', appointment.clinicianId)
-				.executeTakeFirstOrThrow();
-			const organization = await readOrganization(deps.db, appointment.organizationId);
-			const er7 = buildSiu({
-				event: payload.output.event,
-				controlId: message.id,
-				sentAt: deps.clock.now(),
-				sending: { application: 'ANYVISIT', facility: organization.name },
-				receiving: deps.receiving,
-				appointment: {
-					id: appointment.id,
-					start: appointment.start,
-					end: appointment.end,
-					status: appointment.status,
-					visitTypeCode: appointment.visitTypeCode,
-					modality: appointment.modality
-				},
-				patient: {
-					id: patient.id,
-					mrn: patient.mrn,
-					mrnAuthority: deps.mrnAuthority,
-					givenName: patient.givenName,
-					familyName: patient.familyName,
-					birthDate: patient.birthDate
-				},
-				clinician: { npi: clinician.npi, ...nameParts(clinician.display_name) }
-			});
+			const parsed = v.safeParse(Hl7Payload, message.payload);
+			if (!parsed.success) throw new PermanentDeliveryError('The HL7 payload is not valid');
+			const er7 =
+				parsed.output.kind === 'siu'
+					? await siuMessage(deps, message.id, parsed.output)
+					: await mdmMessage(deps, message.id, parsed.output);
 			const ack = await sendOverMllp(deps.peer, er7);
 			if (ack.code === 'AA' && ack.controlId === message.id) return { remoteId: message.id };
 			if (ack.code === 'AR' || ack.code === 'CR') {

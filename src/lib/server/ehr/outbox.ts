@@ -7,9 +7,13 @@ import { enqueue } from '../platform/outbox/outbox';
 import { PermanentDeliveryError, type Transport } from '../platform/outbox/transport';
 import type { Database } from '../platform/schema';
 import type { Appointment } from '../scheduling/repository';
+import { DocumentPayload, syncDocument } from './documents';
 import { EhrSyncRefused, syncAppointment, type EhrSyncDeps } from './sync';
 
-const SyncPayload = v.object({ kind: v.literal('appointment'), appointmentId: v.string() });
+const SyncPayload = v.variant('kind', [
+	v.object({ kind: v.literal('appointment'), appointmentId: v.string() }),
+	DocumentPayload
+]);
 
 /**
  * Queues the appointment for the EHR, in the transaction that changed it. The message names the
@@ -35,7 +39,7 @@ export async function enqueueAppointmentSync(
 	);
 }
 
-/** Delivers 'fhir' outbox messages to the EHR; what no retry can fix becomes a dead letter at once. */
+/** Delivers 'fhir' outbox messages (appointments, signed documents) to the EHR; what no retry can fix becomes a dead letter at once. */
 export function ehrTransport(deps: EhrSyncDeps): Transport {
 	return {
 		channel: 'fhir',
@@ -43,7 +47,12 @@ export function ehrTransport(deps: EhrSyncDeps): Transport {
 			const payload = v.safeParse(SyncPayload, message.payload);
 			if (!payload.success) throw new PermanentDeliveryError('The EHR sync payload is not valid');
 			try {
-				const { ehrId } = await syncAppointment(deps, payload.output.appointmentId);
+				const sync = payload.output;
+				if (sync.kind === 'document') {
+					const { ehrId } = await syncDocument(deps, sync.document);
+					return { remoteId: `DocumentReference/${ehrId}` };
+				}
+				const { ehrId } = await syncAppointment(deps, sync.appointmentId);
 				return { remoteId: `Appointment/${ehrId}` };
 			} catch (error) {
 				if (error instanceof EhrSyncRefused) throw new PermanentDeliveryError(error.message);

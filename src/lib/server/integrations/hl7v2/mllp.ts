@@ -1,5 +1,5 @@
 import Client, { Message } from 'node-hl7-client';
-import { readAck } from './siu';
+import { readAck } from './er7';
 
 export type MllpPeer = { host: string; port: number; timeoutMs?: number };
 export type Ack = ReturnType<typeof readAck>;

@@ -1,6 +1,7 @@
 import { Hl7Message } from '@medplum/core';
 import { describe, expect, test } from 'vitest';
-import { buildSiu, escapeHl7, hl7Time, readAck, type SiuInput } from './siu';
+import { escapeHl7, hl7Time, readAck } from './er7';
+import { buildSiu, type SiuInput } from './siu';
 
 const INPUT: SiuInput = {
 	event: 'S12',

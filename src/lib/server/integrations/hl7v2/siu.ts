@@ -4,14 +4,16 @@
  * MSH, SCH, PID, RGS, AIS and AIP (HL7 v2.5.1 chapter 10); the message names no diagnosis or reason.
  */
 
+import { clinicianXcn, escapeHl7, hl7Time, mshSegment, pidSegment, type Hl7Patient, type Party } from './er7';
+
 export type SiuEvent = 'S12' | 'S13' | 'S14' | 'S15';
 
 export type SiuInput = {
 	event: SiuEvent;
 	controlId: string;
 	sentAt: Date;
-	sending: { application: string; facility: string };
-	receiving: { application: string; facility: string };
+	sending: Party;
+	receiving: Party;
 	appointment: {
 		id: string;
 		start: Date;
@@ -20,29 +22,9 @@ export type SiuInput = {
 		visitTypeCode: string;
 		modality: string;
 	};
-	patient: {
-		id: string;
-		mrn: string | null;
-		mrnAuthority: string;
-		givenName: string;
-		familyName: string;
-		birthDate: string;
-	};
+	patient: Hl7Patient;
 	clinician: { npi: string | null; givenName: string; familyName: string };
 };
-
-/** Escapes the HL7 delimiters in text (| ^ ~ \ &), HL7 v2.5.1 §2.7. */
-export function escapeHl7(text: string): string {
-	return text.replace(
-		/[\\|^~&]/g,
-		(c) => ({ '\\': '\\E\\', '|': '\\F\\', '^': '\\S\\', '~': '\\R\\', '&': '\\T\\' })[c]!
-	);
-}
-
-/** An instant as HL7 DTM in UTC with its offset, e.g. 20261202150000+0000. */
-export function hl7Time(at: Date): string {
-	return `${at.toISOString().replace(/[-:T]/g, '').slice(0, 14)}+0000`;
-}
 
 // SCH-25 Filler Status Code (HL7 table 0278).
 const FILLER_STATUS: Record<SiuInput['appointment']['status'], string> = {
@@ -57,20 +39,13 @@ export function buildSiu(input: SiuInput): string {
 	const { appointment: a, patient: p, clinician: c } = input;
 	const minutes = Math.round((a.end.getTime() - a.start.getTime()) / 60_000);
 	const e = escapeHl7;
-	const msh = [
-		'MSH',
-		'^~\\&',
-		e(input.sending.application),
-		e(input.sending.facility),
-		e(input.receiving.application),
-		e(input.receiving.facility),
-		hl7Time(input.sentAt),
-		'',
-		`SIU^${input.event}^SIU_S12`,
-		e(input.controlId),
-		'P',
-		'2.5.1'
-	].join('|');
+	const msh = mshSegment({
+		sending: input.sending,
+		receiving: input.receiving,
+		sentAt: input.sentAt,
+		messageType: `SIU^${input.event}^SIU_S12`,
+		controlId: input.controlId
+	});
 	const sch = [
 		'SCH',
 		`${e(a.id)}^ANYVISIT`,
@@ -87,20 +62,7 @@ export function buildSiu(input: SiuInput): string {
 		...Array<string>(13).fill(''),
 		FILLER_STATUS[a.status]
 	].join('|');
-	const identifiers = [
-		...(p.mrn ? [`${e(p.mrn)}^^^${e(p.mrnAuthority)}^MR`] : []),
-		`${e(p.id)}^^^ANYVISIT^PI`
-	].join('~');
-	const pid = [
-		'PID',
-		'1',
-		'',
-		identifiers,
-		'',
-		`${e(p.familyName)}^${e(p.givenName)}`,
-		'',
-		p.birthDate.replace(/-/g, '')
-	].join('|');
+	const pid = pidSegment(p);
 	const rgs = 'RGS|1|A';
 	const ais = [
 		'AIS',
@@ -117,7 +79,7 @@ export function buildSiu(input: SiuInput): string {
 		'AIP',
 		'1',
 		'A',
-		`${c.npi ? e(c.npi) : ''}^${e(c.familyName)}^${e(c.givenName)}^^^^^^NPI`,
+		clinicianXcn(c),
 		'ATTENDING',
 		hl7Time(a.start),
 		'',
@@ -126,12 +88,4 @@ export function buildSiu(input: SiuInput): string {
 		'MIN'
 	].join('|');
 	return [msh, sch, pid, rgs, ais, aip].join('\r');
-}
-
-/** The acknowledgment code of an ACK (MSA-1: AA accepted, AE error, AR rejected) and the id it answers. */
-export function readAck(ack: string): { code: string; controlId: string; text: string } {
-	const msa = ack.split(/\r\n?|\n/).find((s) => s.startsWith('MSA|'));
-	if (!msa) return { code: '', controlId: '', text: 'no MSA segment' };
-	const fields = msa.split('|');
-	return { code: fields[1] ?? '', controlId: fields[2] ?? '', text: fields[3] ?? '' };
 }
