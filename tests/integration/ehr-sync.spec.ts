@@ -1,12 +1,7 @@
 import { validateResource } from '@medplum/core';
-import type { Appointment, DocumentReference, Patient } from '@medplum/fhirtypes';
+import type { Patient } from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
-import { seedDemoData } from '../../src/lib/server/demo/seed';
-import { enqueueSignedDocument, type SignedDocument } from '../../src/lib/server/ehr/documents';
-import { ehrTransport } from '../../src/lib/server/ehr/outbox';
 import { identifierSystem } from '../../src/lib/server/ehr/resources';
-import { createFhirClient } from '../../src/lib/server/integrations/fhir/client';
-import { createOutboxWorker } from '../../src/lib/server/platform/outbox/worker';
 import {
 	bookAppointment,
 	cancelAppointment,
@@ -14,87 +9,16 @@ import {
 } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { DEMO_MRN_SYSTEM } from '../../src/sandbox-ehr/demo-charts';
-import { createPatient, patientNamed, signedNote, staffActorFor } from '../factories';
-import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
+import { createPatient, patientNamed, signedNote } from '../factories';
+import { testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
-import { useTestEhr } from '../helpers/ehr';
+import { EHR_TEST_BASE_URL, ehrSyncHarness, useTestEhr } from '../helpers/ehr';
 
-const NOW = '2026-11-30T15:00:00Z';
-const BASE_URL = 'http://localhost:3000';
 describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on %s', (kind) => {
 	const database = useTestDatabase(kind);
 	const phi = testPhiCipher();
 	const testEhr = useTestEhr();
-
-	async function setup() {
-		const db = database().db;
-		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
-		const sandbox = await testEhr();
-		const { ehr, key } = sandbox;
-		const scheduler = testContext(db, {
-			phi,
-			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test'),
-			now: NOW
-		});
-		const fhir = createFhirClient({
-			baseUrl: ehr.baseUrl,
-			clientId: 'anyvisit',
-			key,
-			backoffMs: () => 1,
-			maxRetries: 0
-		});
-		const worker = createOutboxWorker({
-			db,
-			clock: scheduler.clock,
-			phi,
-			logger: captureLogger().logger,
-			transports: [
-				ehrTransport({
-					db,
-					phi,
-					clock: scheduler.clock,
-					logger: captureLogger().logger,
-					fhir,
-					baseUrl: BASE_URL,
-					mrnSystem: DEMO_MRN_SYSTEM
-				})
-			],
-			batchSize: 50,
-			pollMs: 50
-		});
-		const book = async (givenName: string, state: string, day: string, key: string) => {
-			const patient = await patientNamed(db, phi, givenName);
-			const [slot] = await searchSlots(scheduler.ctx, {
-				patientState: state,
-				from: day,
-				to: day,
-				modality: 'video',
-				limit: 1
-			});
-			return (
-				await bookAppointment(
-					scheduler.ctx,
-					{ patientId: patient.id, slotId: slot!.id, modality: 'video', patientState: state },
-					{ idempotencyKey: key }
-				)
-			).appointment;
-		};
-		const inEhr = (appointmentId: string) =>
-			fhir.searchAll<Appointment>('Appointment', {
-				identifier: `${identifierSystem(BASE_URL, 'appointment')}|${appointmentId}`
-			});
-		const outboxStates = async () =>
-			(await db.selectFrom('outbox').select('status').where('channel', '=', 'fhir').execute()).map(
-				(r) => r.status
-			);
-		const sign = (note: SignedDocument) =>
-			db.transaction().execute((tx) => enqueueSignedDocument(tx, phi, note, scheduler.clock.now()));
-		const documentsInEhr = (documentId: string) =>
-			fhir.searchAll<DocumentReference>('DocumentReference', {
-				identifier: `${identifierSystem(BASE_URL, 'document')}|${documentId}`
-			});
-		return { db, scheduler, fhir, worker, book, inEhr, outboxStates, sandbox, sign, documentsInEhr };
-	}
+	const setup = async () => ehrSyncHarness(database().db, phi, await testEhr());
 
 	test('a booking becomes one valid FHIR Appointment for the patient (found by MRN) and the clinician (by NPI)', async () => {
 		const t = await setup();
@@ -153,7 +77,7 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 		await t.db.deleteFrom('ehr_links').where('local_type', '=', 'appointment').execute();
 		await t.db
 			.updateTable('outbox')
-			.set({ status: 'pending', next_attempt_at: new Date(NOW) })
+			.set({ status: 'pending', next_attempt_at: t.scheduler.clock.now() })
 			.execute();
 		await t.worker.drain();
 		expect(await t.inEhr(visit.id)).toHaveLength(1);
@@ -181,7 +105,7 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 		);
 		await t.worker.drain();
 		const created = await t.fhir.searchAll<Patient>('Patient', {
-			identifier: `${identifierSystem(BASE_URL, 'patient')}|${newcomer}`
+			identifier: `${identifierSystem(EHR_TEST_BASE_URL, 'patient')}|${newcomer}`
 		});
 		expect(created).toHaveLength(1);
 		expect(created[0]).toMatchObject({ name: [{ given: ['Nadia'], family: 'Okoro' }] });

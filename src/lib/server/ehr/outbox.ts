@@ -11,26 +11,36 @@ import { DocumentPayload, syncDocument } from './documents';
 import { EhrSyncRefused, syncAppointment, type EhrSyncDeps } from './sync';
 
 const SyncPayload = v.variant('kind', [
-	v.object({ kind: v.literal('appointment'), appointmentId: v.string() }),
+	v.object({
+		kind: v.literal('appointment'),
+		appointmentId: v.string(),
+		overwrite: v.optional(v.boolean())
+	}),
 	DocumentPayload
 ]);
 
 /**
  * Queues the appointment for the EHR, in the transaction that changed it. The message names the
  * appointment only: delivery writes its state at that moment, so late or repeated deliveries agree.
+ * `overwrite`: staff chose AnyVisit's state over a conflicting change in the EHR.
  */
 export async function enqueueAppointmentSync(
 	tx: Kysely<Database>,
 	phi: PhiCipher,
 	appointment: Pick<Appointment, 'id' | 'organizationId'>,
-	now: Date
+	now: Date,
+	options: { overwrite?: boolean } = {}
 ): Promise<void> {
 	await enqueue(
 		tx,
 		phi,
 		{
 			channel: 'fhir',
-			payload: { kind: 'appointment', appointmentId: appointment.id },
+			payload: {
+				kind: 'appointment',
+				appointmentId: appointment.id,
+				...(options.overwrite ? { overwrite: true } : {})
+			},
 			// One message per change (two changes may share a millisecond): the key only guards a replay.
 			idempotencyKey: `ehr:appointment:${appointment.id}:${randomUUID()}`,
 			organizationId: appointment.organizationId
@@ -52,7 +62,9 @@ export function ehrTransport(deps: EhrSyncDeps): Transport {
 					const { ehrId } = await syncDocument(deps, sync.document);
 					return { remoteId: `DocumentReference/${ehrId}` };
 				}
-				const { ehrId } = await syncAppointment(deps, sync.appointmentId);
+				const { ehrId } = await syncAppointment(deps, sync.appointmentId, {
+					overwrite: sync.overwrite ?? false
+				});
 				return { remoteId: `Appointment/${ehrId}` };
 			} catch (error) {
 				if (error instanceof EhrSyncRefused) throw new PermanentDeliveryError(error.message);

@@ -19,6 +19,19 @@ const STATUS: Record<Appointment['status'], NonNullable<FhirAppointment['status'
 	no_show: 'noshow'
 };
 
+/**
+ * What AnyVisit and the EHR must agree on about an appointment: its status and times, as one string.
+ * An EHR-side change to anything else (a comment, a room) is accepted without question.
+ */
+export function appointmentState(
+	appointment: Pick<FhirAppointment, 'status' | 'start' | 'end'> | Appointment
+): string {
+	const iso = (at: Date | string | undefined) => (at ? new Date(at).toISOString() : '');
+	const status =
+		appointment.status in STATUS ? STATUS[appointment.status as Appointment['status']] : appointment.status;
+	return `${status}|${iso(appointment.start)}|${iso(appointment.end)}`;
+}
+
 const MODALITY_DISPLAY: Record<Appointment['modality'], string> = {
 	video: 'Telehealth visit by video',
 	audio: 'Telehealth visit by audio (in the browser)',

@@ -13,7 +13,8 @@ import type { PhiCipher } from '../platform/crypto/phi';
 import type { Database } from '../platform/schema';
 import { readAppointment } from '../scheduling/repository';
 import { readLink, saveLink } from './links';
-import { appointmentResource, identifierSystem, patientResource } from './resources';
+import { recordConflict } from './conflicts';
+import { appointmentResource, appointmentState, identifierSystem, patientResource } from './resources';
 
 const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 
@@ -114,13 +115,15 @@ export async function resolveEhrPractitioner(deps: EhrSyncDeps, staffId: string)
 /**
  * Writes an appointment's current state to the EHR as a FHIR Appointment: created once (conditional
  * on AnyVisit's identifier, so a retried delivery finds the first), then updated in place with
- * If-Match on the version last written; if someone changed it in the EHR meanwhile, the newest
- * version is read and AnyVisit's state written over it (AnyVisit owns its appointments' times).
+ * If-Match on the version last written. If the EHR changed it meanwhile (412), the newest version is
+ * read: a change to anything but its status and times is written over; a different status or time
+ * there is a conflict for staff, and nothing is written (unless staff chose AnyVisit's: `overwrite`).
  */
 export async function syncAppointment(
 	deps: EhrSyncDeps,
-	appointmentId: string
-): Promise<{ ehrId: string; created: boolean }> {
+	appointmentId: string,
+	options: { overwrite?: boolean } = {}
+): Promise<{ ehrId: string; created: boolean; conflict?: true }> {
 	const appointment = await readAppointment(deps.db, appointmentId);
 	if (!appointment) throw new EhrSyncRefused('The appointment no longer exists');
 	const resource = appointmentResource(appointment, {
@@ -128,45 +131,47 @@ export async function syncAppointment(
 		practitioner: await resolveEhrPractitioner(deps, appointment.clinicianId),
 		baseUrl: deps.baseUrl
 	});
+	const state = appointmentState(resource);
 	const ours = `${identifierSystem(deps.baseUrl, 'appointment')}|${appointment.id}`;
 	let link = await readLink(deps.db, 'appointment', appointment.id);
-	let created = false;
 	if (!link) {
 		const result = await deps.fhir.create(resource, { ifNoneExist: `identifier=${ours}` });
-		created = result.created;
 		link = {
 			ehrType: 'Appointment',
 			ehrId: result.resource.id,
-			versionId: result.resource.meta?.versionId ?? null
+			versionId: result.resource.meta?.versionId ?? null,
+			// Found rather than created: an earlier delivery of ours whose answer was lost.
+			syncedState: appointmentState(result.resource)
 		};
-		if (created) {
+		if (result.created) {
 			await saveLink(deps.db, 'appointment', appointment.id, link, deps.clock.now());
-			return { ehrId: link.ehrId, created };
+			return { ehrId: link.ehrId, created: true };
 		}
 	}
+	const ehrId = link.ehrId;
 	const write = (versionId: string | null) =>
-		deps.fhir.update<FhirAppointment>(
-			{ ...resource, id: link.ehrId },
-			versionId ? { ifMatch: versionId } : {}
-		);
+		deps.fhir.update<FhirAppointment>({ ...resource, id: ehrId }, versionId ? { ifMatch: versionId } : {});
 	let written: FhirAppointment;
 	try {
 		written = await write(link.versionId);
 	} catch (error) {
 		if (!(error instanceof FhirError) || error.status !== 412) throw error;
-		deps.logger.warn(
-			{ appointmentId: appointment.id },
-			'the EHR changed the appointment since the last sync; writing over it'
-		);
-		const current = await deps.fhir.read<FhirAppointment>('Appointment', link.ehrId);
+		const current = await deps.fhir.read<FhirAppointment>('Appointment', ehrId);
+		const theirs = appointmentState(current);
+		const clash = link.syncedState != null && theirs !== link.syncedState && theirs !== state;
+		if (clash && !options.overwrite) {
+			deps.logger.warn({ appointmentId: appointment.id }, 'the EHR moved or cancelled the appointment too');
+			await recordConflict(deps.db, appointment, { ...current, id: ehrId }, deps.clock.now());
+			return { ehrId, created: false, conflict: true };
+		}
 		written = await write(current.meta?.versionId ?? null);
 	}
 	await saveLink(
 		deps.db,
 		'appointment',
 		appointment.id,
-		{ ...link, versionId: written.meta?.versionId ?? null },
+		{ ...link, versionId: written.meta?.versionId ?? null, syncedState: state },
 		deps.clock.now()
 	);
-	return { ehrId: link.ehrId, created };
+	return { ehrId, created: false };
 }

@@ -17,6 +17,10 @@ export const ROLE_PERMISSIONS = {
 	'appointment.book': ['admin', 'clinician', 'nurse', 'scheduler'],
 	'schedule.manage': ['admin', 'scheduler'],
 	'licence.manage': ['admin'],
+	// Deciding between AnyVisit and the EHR when both changed a visit: those who run the schedule.
+	'ehr.reconcile': ['admin', 'scheduler'],
+	// Searching the EHR's patients and linking one to an AnyVisit patient (registration).
+	'ehr.link': ['admin', 'scheduler'],
 	// The clinical chart from the EHR: those who treat (HIPAA minimum necessary, 164.502(b)).
 	'chart.read': ['clinician', 'nurse']
 } as const satisfies Record<string, readonly StaffRole[]>;

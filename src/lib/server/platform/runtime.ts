@@ -23,6 +23,7 @@ import type { EhrSyncDeps } from '../ehr/sync';
 import { loadClientKey } from '../integrations/fhir/client-key';
 import { ehrTransport } from '../ehr/outbox';
 import { hl7Transport } from '../ehr/hl7';
+import { pollEhrAppointments } from '../ehr/inbound';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 
@@ -102,6 +103,8 @@ export function publicBaseUrl(config: Config): string {
 
 /** How often licence expiry notices are looked for (each is sent once; a day's delay is harmless). */
 const LICENCE_NOTICE_INTERVAL_MS = 60 * 60_000;
+/** How often the EHR is asked which appointments changed there. */
+const EHR_POLL_INTERVAL_MS = 60_000;
 
 export async function startRuntime(
 	config: Config,
@@ -135,6 +138,7 @@ export async function startRuntime(
 	const metrics = createMetrics();
 	const ehr = await connectEhr(config, db, clock, phi, logger);
 	let licenceNoticesRanAt = 0;
+	let ehrPolledAt = 0;
 	const outbox = createOutboxWorker({
 		db,
 		clock,
@@ -172,6 +176,16 @@ export async function startRuntime(
 			if (clock.now().getTime() - licenceNoticesRanAt >= LICENCE_NOTICE_INTERVAL_MS) {
 				licenceNoticesRanAt = clock.now().getTime();
 				await sendLicenceExpiryNotices(feeder('licence-expiry'));
+			}
+			if (ehr && clock.now().getTime() - ehrPolledAt >= EHR_POLL_INTERVAL_MS) {
+				ehrPolledAt = clock.now().getTime();
+				// An EHR that is down must not hold up the outbox: the next look reads from the same place.
+				await pollEhrAppointments(ehr.sync).catch((error: unknown) =>
+					logger.warn(
+						{ err: error instanceof Error ? error.message : String(error) },
+						'could not read appointment changes from the EHR'
+					)
+				);
 			}
 		}
 	});

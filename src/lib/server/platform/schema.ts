@@ -68,6 +68,28 @@ export interface EhrLinksTable {
 	ehr_id: string;
 	version_id: string | null;
 	synced_at: Date;
+	/** The appointment's status and times as last written to or accepted from the EHR. */
+	synced_state: string | null;
+}
+
+export interface EhrSyncCursorsTable {
+	name: string;
+	read_until: Date;
+}
+
+export interface EhrConflictsTable {
+	id: Generated<string>;
+	organization_id: string;
+	appointment_id: string;
+	ehr_id: string;
+	ehr_version: string | null;
+	ehr_status: string;
+	ehr_start: Date | null;
+	ehr_end: Date | null;
+	detected_at: Date;
+	resolved_at: Date | null;
+	resolved_by: string | null;
+	resolution: 'kept_anyvisit' | 'took_ehr' | null;
 }
 
 export interface LicenseExpiryNoticesTable {
@@ -385,6 +407,8 @@ export interface Database {
 	staff: StaffTable;
 	licenses: LicensesTable;
 	ehr_links: EhrLinksTable;
+	ehr_sync_cursors: EhrSyncCursorsTable;
+	ehr_conflicts: EhrConflictsTable;
 	license_expiry_notices: LicenseExpiryNoticesTable;
 	data_keys: DataKeysTable;
 	patients: PatientsTable;

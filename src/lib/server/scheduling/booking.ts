@@ -367,7 +367,8 @@ export type CancelReason = (typeof CANCEL_REASONS)[number];
 export async function cancelAppointment(
 	ctx: ServiceContext,
 	id: string,
-	input: { reason: CancelReason }
+	// 'cancelled_in_ehr': staff took the EHR's side of a conflict (never offered to API callers).
+	input: { reason: CancelReason | 'cancelled_in_ehr' }
 ): Promise<Appointment> {
 	const current = await getAppointment(ctx, id, {
 		action: 'appointment.cancel',
@@ -391,6 +392,44 @@ export async function cancelAppointment(
 				resourceType: 'appointment',
 				resourceId: id,
 				details: { reason: input.reason }
+			},
+			tx
+		);
+		return appointment;
+	});
+}
+
+/**
+ * A cancellation made in the EHR, while AnyVisit's visit was unchanged since its last sync: cancelled
+ * here too and the patient told on their channels; nothing goes back to the EHR (it said so first).
+ * `alsoInTransaction` records what was accepted from the EHR with it. Null when the visit was
+ * no longer open (nothing is written).
+ */
+export async function cancelFromEhr(
+	ctx: ServiceContext,
+	id: string,
+	alsoInTransaction: (tx: Kysely<Database>) => Promise<void>
+): Promise<Appointment | null> {
+	const now = ctx.clock.now();
+	return ctx.db.transaction().execute(async (tx) => {
+		const updated = await tx
+			.updateTable('appointments')
+			.set({ status: 'cancelled', cancelled_at: now, cancel_reason: 'cancelled_in_ehr', updated_at: now })
+			.where('id', '=', id)
+			.where('status', 'in', ['booked', 'confirmed'])
+			.executeTakeFirst();
+		if (updated.numUpdatedRows === 0n) return null;
+		const appointment = (await readAppointment(tx, id))!;
+		const patient = (await readPatient(tx, ctx.phi, appointment.patientId))!;
+		await planAppointmentMessages(tx, { appointment, patient, kind: 'cancelled', now });
+		await alsoInTransaction(tx);
+		await ctx.audit.record(
+			{
+				action: 'appointment.cancel',
+				resourceType: 'appointment',
+				resourceId: id,
+				organizationId: appointment.organizationId,
+				details: { reason: 'cancelled_in_ehr', source: 'ehr' }
 			},
 			tx
 		);

@@ -9,6 +9,7 @@ import * as appointmentMessages from './0007_appointment_messages';
 import * as deliveryAndLicences from './0008_delivery_and_licences';
 import * as reminderOffsets from './0009_reminder_offsets';
 import * as ehrSync from './0010_ehr_sync';
+import * as ehrInbound from './0011_ehr_inbound';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
 	'0007_appointment_messages': appointmentMessages,
 	'0008_delivery_and_licences': deliveryAndLicences,
 	'0009_reminder_offsets': reminderOffsets,
-	'0010_ehr_sync': ehrSync
+	'0010_ehr_sync': ehrSync,
+	'0011_ehr_inbound': ehrInbound
 };
