@@ -36,7 +36,9 @@ export default defineConfig({
 			METRICS_TOKEN: 'e2e-metrics-token-0123456789',
 			LOG_LEVEL: 'warn',
 			SANDBOX_EHR_PORT: String(E2E_EHR_PORT),
-			SANDBOX_MLLP_PORT: String(E2E_MLLP_PORT)
+			SANDBOX_MLLP_PORT: String(E2E_MLLP_PORT),
+			// Changes made in the EHR come back within seconds, so a test can wait for them.
+			EHR_POLL_SECONDS: '2'
 		}
 	}
 });

@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('changes made in the EHR come back to AnyVisit on 
 					limit: 1
 				})
 			)[0]!;
-		const conflicts = () => listEhrConflicts(h.scheduler.ctx);
+		const conflicts = async () => (await listEhrConflicts(h.scheduler.ctx)).conflicts;
 		const pendingSyncs = () =>
 			h.db
 				.selectFrom('outbox')

@@ -1,6 +1,8 @@
 import type { Appointment as FhirAppointment } from '@medplum/fhirtypes';
 import type { Kysely } from 'kysely';
 import { requirePermission } from '../identity/policy';
+import { readOrganization } from '../organizations/repository';
+import { readPatient } from '../patients/repository';
 import { createAuditor } from '../platform/audit/audit';
 import type { ServiceContext } from '../platform/context';
 import { AppError, notFound } from '../platform/errors';
@@ -129,6 +131,8 @@ export async function pollEhrAppointments(deps: EhrSyncDeps): Promise<Record<Pol
 
 export type ConflictView = EhrConflict & {
 	anyvisit: Pick<Appointment, 'status' | 'start' | 'end' | 'patientId' | 'clinicianId'>;
+	patientName: string;
+	clinicianName: string;
 	/** What taking the EHR's side would do here, if it can be done. */
 	takeEhr: 'cancel' | 'move' | null;
 };
@@ -140,19 +144,34 @@ function takeEhr(conflict: EhrConflict, appointment: Appointment): ConflictView[
 	return conflict.ehr.status === 'booked' && moved ? 'move' : null;
 }
 
-/** The open clashes between AnyVisit and the EHR in the staff member's organization. */
-export async function listEhrConflicts(ctx: ServiceContext): Promise<ConflictView[]> {
-	const staff = await requirePermission(ctx, 'ehr.reconcile', {
-		action: 'ehr.conflict.list',
-		resourceType: 'appointment'
-	});
+/** The open clashes between AnyVisit and the EHR in the staff member's organization, and its time zone. */
+export async function listEhrConflicts(
+	ctx: ServiceContext
+): Promise<{ timeZone: string; conflicts: ConflictView[] }> {
+	const attempt = { action: 'ehr.conflict.list', resourceType: 'appointment' };
+	const staff = await requirePermission(ctx, 'ehr.reconcile', attempt);
 	const views: ConflictView[] = [];
 	for (const conflict of await listOpenConflicts(ctx.db, staff.organizationId)) {
 		const appointment = await readAppointment(ctx.db, conflict.appointmentId);
-		if (!appointment) continue;
-		views.push({ ...conflict, anyvisit: appointment, takeEhr: takeEhr(conflict, appointment) });
+		const patient = appointment && (await readPatient(ctx.db, ctx.phi, appointment.patientId));
+		if (!appointment || !patient) continue;
+		const clinician = await ctx.db
+			.selectFrom('staff')
+			.select('display_name')
+			.where('id', '=', appointment.clinicianId)
+			.executeTakeFirstOrThrow();
+		views.push({
+			...conflict,
+			anyvisit: appointment,
+			patientName: `${patient.givenName} ${patient.familyName}`,
+			clinicianName: clinician.display_name,
+			takeEhr: takeEhr(conflict, appointment)
+		});
 	}
-	return views;
+	// Patients are named: the read is audited with how many were shown.
+	await ctx.audit.record({ ...attempt, purpose: 'operations', details: { conflicts: views.length } });
+	const { timeZone } = await readOrganization(ctx.db, staff.organizationId);
+	return { timeZone, conflicts: views };
 }
 
 /**

@@ -172,3 +172,18 @@ export async function listContacts(
 	}
 	return contacts;
 }
+
+/** Records the clinic's medical record number for a patient (sealed under the patient's data key). */
+export async function setPatientMrn(tx: Executor, phi: PhiCipher, id: string, mrn: string): Promise<void> {
+	const row = await tx
+		.selectFrom('patients')
+		.select('data_key_id')
+		.where('id', '=', id)
+		.executeTakeFirstOrThrow();
+	const key = await phi.dataKey(tx, row.data_key_id);
+	await tx
+		.updateTable('patients')
+		.set({ mrn_enc: phi.seal(key, 'patients.mrn', id, mrn) })
+		.where('id', '=', id)
+		.execute();
+}

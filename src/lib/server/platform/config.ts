@@ -21,6 +21,7 @@ const EnvSchema = v.object({
 	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 	METRICS_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16))),
 	OUTBOX_POLL_MS: positiveInt('1000'),
+	EHR_POLL_SECONDS: positiveInt('60'),
 	OUTBOX_BATCH_SIZE: positiveInt('20'),
 	OUTBOX_MAX_ATTEMPTS: positiveInt('8'),
 	SEED_DEMO_DATA: v.optional(v.picklist(['auto', 'never']), 'auto'),
@@ -88,6 +89,8 @@ export type Config = {
 		privateKeyPem: string | undefined;
 		/** The identifier system of the clinic's medical record numbers. */
 		mrnSystem: string;
+		/** How often the EHR is asked which appointments changed there (EHR_POLL_SECONDS). */
+		pollMs: number;
 		sandbox: boolean;
 	} | null;
 	sandboxEhrPort: number;
@@ -169,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 						clientId: e.FHIR_CLIENT_ID ?? SANDBOX_CLIENT_ID,
 						privateKeyPem: e.FHIR_PRIVATE_KEY,
 						mrnSystem: e.EHR_MRN_SYSTEM ?? 'urn:oid:2.16.840.1.113883.19.5',
+						pollMs: e.EHR_POLL_SECONDS * 1000,
 						sandbox: !e.FHIR_BASE_URL
 					},
 		sandboxEhrPort: e.SANDBOX_EHR_PORT,

@@ -34,6 +34,10 @@ export const ERROR_STATUS = {
 	SELF_DEACTIVATION: 409,
 	/** An invitation or visit link that expired, was used, or was replaced. */
 	LINK_EXPIRED: 410,
+	/** The EHR patient chosen is linked to another AnyVisit patient already. */
+	EHR_PATIENT_LINKED: 409,
+	/** The clinic's EHR did not answer, or answered with an error (nothing was changed). */
+	EHR_UNAVAILABLE: 502,
 	RATE_LIMITED: 429,
 	UNAVAILABLE: 503,
 	INTERNAL: 500

@@ -36,8 +36,8 @@ export type Runtime = {
 	metrics: Metrics;
 	phi: PhiCipher;
 	outbox: OutboxWorker;
-	/** The EHR for reading charts (null when none is configured, in production). */
-	ehr: { chart: EhrSyncDeps } | null;
+	/** The EHR for what staff wait on (charts, patient search; short timeouts), or null when none is configured (production). */
+	ehr: { interactive: EhrSyncDeps } | null;
 	close(): Promise<void>;
 };
 
@@ -103,8 +103,6 @@ export function publicBaseUrl(config: Config): string {
 
 /** How often licence expiry notices are looked for (each is sent once; a day's delay is harmless). */
 const LICENCE_NOTICE_INTERVAL_MS = 60 * 60_000;
-/** How often the EHR is asked which appointments changed there. */
-const EHR_POLL_INTERVAL_MS = 60_000;
 
 export async function startRuntime(
 	config: Config,
@@ -177,7 +175,7 @@ export async function startRuntime(
 				licenceNoticesRanAt = clock.now().getTime();
 				await sendLicenceExpiryNotices(feeder('licence-expiry'));
 			}
-			if (ehr && clock.now().getTime() - ehrPolledAt >= EHR_POLL_INTERVAL_MS) {
+			if (ehr && clock.now().getTime() - ehrPolledAt >= config.fhir!.pollMs) {
 				ehrPolledAt = clock.now().getTime();
 				// An EHR that is down must not hold up the outbox: the next look reads from the same place.
 				await pollEhrAppointments(ehr.sync).catch((error: unknown) =>
@@ -200,7 +198,7 @@ export async function startRuntime(
 		metrics,
 		phi,
 		outbox,
-		ehr: ehr ? { chart: ehr.chart } : null,
+		ehr: ehr ? { interactive: ehr.chart } : null,
 		async close() {
 			await outbox.stop();
 			await opened.close();

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
+import { holds } from '$lib/server/identity/policy';
 import { serviceContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { pageError } from '$lib/server/platform/http/problems';
@@ -24,7 +25,10 @@ export const load: PageServerLoad = async (event) => {
 			days: query.view === 'week' ? 7 : 1,
 			clinicianId: query.clinician || undefined
 		});
-		return { schedule, view: query.view, clinician: query.clinician ?? '' };
+		// A patient's name leads to their chart for those who treat, to their EHR link for those who register.
+		const actor = event.locals.actor;
+		const patientPage = holds(actor, 'chart.read') ? 'chart' : holds(actor, 'ehr.link') ? 'ehr' : null;
+		return { schedule, view: query.view, clinician: query.clinician ?? '', patientPage };
 	} catch (e) {
 		pageError(event, e);
 	}

@@ -13,7 +13,11 @@ export const load: PageServerLoad = async (event) => {
 	try {
 		const runtime = requireRuntime(event.locals);
 		const id = parseInput(uuid, event.params.id);
-		const chart = await patientChart(serviceContext(runtime, event.locals), runtime.ehr?.chart ?? null, id);
+		const chart = await patientChart(
+			serviceContext(runtime, event.locals),
+			runtime.ehr?.interactive ?? null,
+			id
+		);
 		return { chart, thresholds: TREND_THRESHOLDS };
 	} catch (e) {
 		pageError(event, e);
