@@ -92,7 +92,7 @@ describe.each(DATABASE_KINDS)('scheduling messages reach the interface engine ov
 				.where('channel', '=', 'hl7v2')
 				.orderBy('created_at')
 				.execute();
-		return { db, scheduler, worker, appointment, received, hl7Outbox };
+		return { db, scheduler, worker, appointment, slotId: slot!.id, received, hl7Outbox };
 	}
 
 	test('a booking, a reschedule and a cancellation arrive as SIU^S12, S13 and S15, each acknowledged', async () => {
@@ -130,6 +130,19 @@ describe.each(DATABASE_KINDS)('scheduling messages reach the interface engine ov
 			`${later!.start.toISOString().replace(/[-:T]/g, '').slice(0, 14)}+0000`
 		);
 		expect(messages[2]!.getSegment('SCH')!.getField(25).toString()).toBe('Cancelled');
+	});
+
+	test('a change of details at the same time (video to audio) is an SIU^S14', async () => {
+		const t = await setup();
+		await rescheduleAppointment(t.scheduler.ctx, t.appointment.id, {
+			slotId: t.slotId,
+			modality: 'audio'
+		});
+		await t.worker.drain();
+		const events = t.received().map((m) => Hl7Message.parse(m.text).header.getField(9).getComponent(2));
+		expect(events).toEqual(['S12', 'S14']);
+		const ais = Hl7Message.parse(t.received()[1]!.text).getSegment('AIS')!;
+		expect(ais.getField(3).getComponent(2)).toBe('audio');
 	});
 
 	test('a signed note arrives as MDM^T02 with its text, once, even if it is queued twice', async () => {

@@ -179,6 +179,44 @@ describe.each(DATABASE_KINDS)('outbox on %s', (kind) => {
 		expect(new Set(transport.calls.map((c) => c.idempotencyKey)).size).toBe(1);
 	});
 
+	test('messages sharing an order key arrive in the order written, even when the first must be retried', async () => {
+		const clock = fixedClock(NOW);
+		const ordered = (n: number) => smsMessage({ idempotencyKey: `ordered-${n}`, orderKey: 'appointment:a1' });
+		await enqueueMessages(
+			database().db,
+			phi,
+			[ordered(1), ordered(2), smsMessage({ idempotencyKey: 'free' })],
+			{
+				now: clock.now(),
+				maxAttempts: 5
+			}
+		);
+		const transport = scriptedTransport(['transient', 'ok']);
+		const w = worker([transport], clock, () => 1000);
+		await w.runOnce();
+		// The first failed; the second waits behind it; the unordered one went ahead.
+		expect(transport.calls.map((c) => c.idempotencyKey)).toEqual(['ordered-1', 'free']);
+		clock.advance(1000);
+		await w.drain();
+		expect(transport.calls.map((c) => c.idempotencyKey)).toEqual([
+			'ordered-1',
+			'free',
+			'ordered-1',
+			'ordered-2'
+		]);
+		expect(await countByStatus(database().db)).toMatchObject({ delivered: 3 });
+	});
+
+	test('a dead letter no longer holds back the messages behind it', async () => {
+		const clock = fixedClock(NOW);
+		const ordered = (n: number) => smsMessage({ idempotencyKey: `ordered-${n}`, orderKey: 'appointment:a2' });
+		await enqueueMessages(database().db, phi, [ordered(1), ordered(2)], { now: clock.now(), maxAttempts: 5 });
+		const transport = scriptedTransport(['permanent', 'ok']);
+		await worker([transport], clock).drain();
+		expect(transport.calls.map((c) => c.idempotencyKey)).toEqual(['ordered-1', 'ordered-2']);
+		expect(await countByStatus(database().db)).toMatchObject({ dead: 1, delivered: 1 });
+	});
+
 	test('after the last attempt a message goes to the dead-letter state and is not tried again', async () => {
 		const clock = fixedClock(NOW);
 		await enqueueMessages(database().db, phi, [smsMessage()], { now: clock.now(), maxAttempts: 2 });

@@ -35,6 +35,8 @@ export async function enqueueSiu(
 			channel: 'hl7v2',
 			payload: { kind: 'siu', appointmentId: appointment.id, event },
 			idempotencyKey: `hl7:siu:${appointment.id}:${event}:${randomUUID()}`,
+			// An interface engine must see S12 before the S13 that moves it.
+			orderKey: `hl7:appointment:${appointment.id}`,
 			organizationId: appointment.organizationId
 		},
 		{ now, maxAttempts: 12 }

@@ -43,6 +43,8 @@ export async function enqueueAppointmentSync(
 			},
 			// One message per change (two changes may share a millisecond): the key only guards a replay.
 			idempotencyKey: `ehr:appointment:${appointment.id}:${randomUUID()}`,
+			// One write at a time per appointment: two first deliveries at once could create it twice.
+			orderKey: `fhir:appointment:${appointment.id}`,
 			organizationId: appointment.organizationId
 		},
 		{ now, maxAttempts: 12 }

@@ -158,6 +158,9 @@ export interface OutboxTable {
 	created_at: Timestamp;
 	updated_at: Timestamp;
 	delivered_at: Timestamp | null;
+	/** Messages sharing a key are delivered in `seq` order (see migration 0012). */
+	order_key: string | null;
+	seq: ColumnType<string, never, never>;
 }
 
 export interface DevOutboxMessagesTable {

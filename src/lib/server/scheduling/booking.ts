@@ -26,11 +26,18 @@ import { findVisitType, type VisitType } from './visit-types';
 async function announceChange(
 	tx: Kysely<Database>,
 	ctx: ServiceContext,
-	change: Parameters<typeof planAppointmentMessages>[1] & { kind: 'booked' | 'rescheduled' | 'cancelled' }
+	change: Parameters<typeof planAppointmentMessages>[1] & {
+		kind: 'booked' | 'rescheduled' | 'cancelled';
+		/** For a reschedule: when the visit was before (the same time is a change of details). */
+		previousStart?: Date;
+	}
 ): Promise<void> {
 	await planAppointmentMessages(tx, change);
 	await enqueueAppointmentSync(tx, ctx.phi, change.appointment, change.now);
-	await enqueueSiu(tx, ctx.phi, change.appointment, SIU_EVENT[change.kind], change.now);
+	// SIU trigger events, HL7 v2.5.1 §10.4: S12 new, S13 moved, S14 modified (same time), S15 cancelled.
+	const sameTime = change.previousStart?.getTime() === change.appointment.start.getTime();
+	const event = change.kind === 'rescheduled' && sameTime ? 'S14' : SIU_EVENT[change.kind];
+	await enqueueSiu(tx, ctx.phi, change.appointment, event, change.now);
 }
 
 const SIU_EVENT = { booked: 'S12', rescheduled: 'S13', cancelled: 'S15' } as const;
@@ -337,7 +344,13 @@ export async function rescheduleAppointment(
 				.where('id', '=', id)
 				.execute();
 			const appointment = (await readAppointment(tx, id))!;
-			await announceChange(tx, ctx, { appointment, patient: patient, kind: 'rescheduled', now });
+			await announceChange(tx, ctx, {
+				appointment,
+				patient,
+				kind: 'rescheduled',
+				previousStart: current.start,
+				now
+			});
 			await ctx.audit.record(
 				{
 					action: 'appointment.reschedule',

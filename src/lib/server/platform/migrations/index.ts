@@ -10,6 +10,7 @@ import * as deliveryAndLicences from './0008_delivery_and_licences';
 import * as reminderOffsets from './0009_reminder_offsets';
 import * as ehrSync from './0010_ehr_sync';
 import * as ehrInbound from './0011_ehr_inbound';
+import * as outboxOrder from './0012_outbox_order';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
 	'0008_delivery_and_licences': deliveryAndLicences,
 	'0009_reminder_offsets': reminderOffsets,
 	'0010_ehr_sync': ehrSync,
-	'0011_ehr_inbound': ehrInbound
+	'0011_ehr_inbound': ehrInbound,
+	'0012_outbox_order': outboxOrder
 };

@@ -9,6 +9,8 @@ export type OutboxMessage = {
 	idempotencyKey: string;
 	payload: Record<string, unknown>;
 	organizationId?: string | null;
+	/** Messages with the same key arrive one after another, in the order written (e.g. `appointment:<id>`). */
+	orderKey?: string | null;
 };
 
 /**

@@ -10,6 +10,8 @@ export type NewOutboxMessage = {
 	idempotencyKey: string;
 	payload: Record<string, unknown>;
 	organizationId?: string | null;
+	/** Messages with the same key are delivered one after another, in the order written. */
+	orderKey?: string | null;
 	maxAttempts: number;
 	now: Date;
 };
@@ -37,6 +39,7 @@ export async function insertMessage(
 			idempotency_key: message.idempotencyKey,
 			channel: message.channel,
 			organization_id: message.organizationId ?? null,
+			order_key: message.orderKey ?? null,
 			data_key_id: key.id,
 			payload_enc: phi.seal(key, 'outbox.payload', id, JSON.stringify(message.payload)),
 			max_attempts: message.maxAttempts,
@@ -68,7 +71,8 @@ export async function openPayload(
 /**
  * Claims up to `limit` due messages for delivery. `FOR UPDATE SKIP LOCKED` lets several workers on
  * several instances share the table without taking the same row; a claim is a lease, so a message
- * whose worker died becomes due again when `locked_until` passes.
+ * whose worker died becomes due again when `locked_until` passes. A message with an order key waits
+ * while an earlier one with the same key is undelivered (a dead letter no longer holds it back).
  */
 export async function claimDue(
 	db: Executor,
@@ -83,14 +87,24 @@ export async function claimDue(
 			updated_at = ${options.now}
 		where id in (
 			select id from outbox
-			where (status = 'pending' and next_attempt_at <= ${options.now})
-				or (status = 'delivering' and locked_until < ${options.now})
-			order by next_attempt_at
+			where ((status = 'pending' and next_attempt_at <= ${options.now})
+				or (status = 'delivering' and locked_until < ${options.now}))
+				and (order_key is null or not exists (
+					select 1 from outbox earlier
+					where earlier.order_key = outbox.order_key
+						and earlier.seq < outbox.seq
+						and earlier.status in ('pending', 'delivering')))
+			order by next_attempt_at, seq
 			limit ${options.limit}
 			for update skip locked
 		)
 		returning *`.execute(db);
-	return result.rows;
+	// UPDATE ... RETURNING keeps no order: deliver in the order chosen above.
+	return result.rows.sort(
+		(a, b) =>
+			new Date(a.next_attempt_at).getTime() - new Date(b.next_attempt_at).getTime() ||
+			Number(BigInt(a.seq) - BigInt(b.seq))
+	);
 }
 
 export async function markDelivered(db: Executor, id: string, now: Date): Promise<void> {
