@@ -256,6 +256,66 @@ export const openApiDocument = {
 				}
 			}
 		},
+		'/appointments/{id}/consents': {
+			get: {
+				operationId: 'getVisitConsents',
+				summary:
+					'The consent standing of a visit’s patient: telehealth and recording, each current, outdated or missing',
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				responses: {
+					'200': { description: 'Consent standing', content: oneOf('VisitConsents') },
+					'404': problem
+				}
+			},
+			post: {
+				operationId: 'recordVerbalConsent',
+				summary: 'Clinicians and nurses: documents the patient’s verbal consent, attested with their id',
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				requestBody: { required: true, content: oneOf('VerbalConsentInput') },
+				responses: {
+					'201': { description: 'Recorded', content: oneOf('Created') },
+					'403': problem,
+					'404': problem,
+					'409': problem,
+					'422': problem
+				}
+			}
+		},
+		'/organization': {
+			get: {
+				operationId: 'getOrganizationSettings',
+				summary: 'Staff: the clinic’s settings (reminder times, when check-in opens)',
+				responses: {
+					'200': { description: 'Settings', content: oneOf('OrganizationSettings') },
+					'401': problem
+				}
+			},
+			patch: {
+				operationId: 'updateOrganizationSettings',
+				summary:
+					'Admins: changes reminder times (minutes before, at most six, 5 min to 14 days) or when check-in opens (5 min to 7 days). Audited.',
+				requestBody: { required: true, content: oneOf('OrganizationSettingsChange') },
+				responses: {
+					'200': { description: 'Settings', content: oneOf('OrganizationSettings') },
+					'403': problem,
+					'422': problem
+				}
+			}
+		},
+		'/consents/{id}': {
+			get: {
+				operationId: 'getConsent',
+				summary:
+					'Staff: one consent record with its template version and content hash, method, time, IP and user agent. Audited.',
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				responses: {
+					'200': { description: 'The consent', content: oneOf('Consent') },
+					'401': problem,
+					'403': problem,
+					'404': problem
+				}
+			}
+		},
 		'/patients': {
 			get: {
 				operationId: 'searchPatients',
@@ -527,6 +587,85 @@ export const openApiDocument = {
 	},
 	components: {
 		schemas: {
+			OrganizationSettings: {
+				type: 'object',
+				properties: {
+					name: { type: 'string' },
+					timeZone: { type: 'string' },
+					reminderOffsetsMinutes: { type: 'array', items: { type: 'integer' } },
+					checkInOpensMinutes: { type: 'integer' }
+				}
+			},
+			OrganizationSettingsChange: {
+				type: 'object',
+				additionalProperties: false,
+				properties: {
+					reminderOffsetsMinutes: {
+						type: 'array',
+						maxItems: 6,
+						items: { type: 'integer', minimum: 5, maximum: 20160 }
+					},
+					checkInOpensMinutes: { type: 'integer', minimum: 5, maximum: 10080 }
+				}
+			},
+			Created: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+			VerbalConsentInput: {
+				type: 'object',
+				additionalProperties: false,
+				required: ['kind', 'method'],
+				properties: {
+					kind: { type: 'string', enum: ['telehealth', 'recording'] },
+					method: { type: 'string', enum: ['verbal_clinician'] }
+				}
+			},
+			VisitConsents: {
+				type: 'object',
+				properties: Object.fromEntries(
+					['telehealth', 'recording'].map((kind) => [
+						kind,
+						{
+							type: 'object',
+							properties: {
+								status: { type: 'string', enum: ['current', 'outdated', 'missing'] },
+								consentId: { type: ['string', 'null'], format: 'uuid' },
+								templateVersion: { type: ['integer', 'null'] }
+							}
+						}
+					])
+				)
+			},
+			Consent: {
+				type: 'object',
+				required: ['id', 'kind', 'method', 'givenAt', 'templateVersion', 'contentHash', 'template'],
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					patientId: { type: 'string', format: 'uuid' },
+					appointmentId: { type: ['string', 'null'], format: 'uuid' },
+					kind: { type: 'string', enum: ['telehealth', 'recording'] },
+					method: { type: 'string', enum: ['electronic', 'verbal_clinician', 'verbal_ivr'] },
+					signerName: { type: 'string' },
+					givenAt: { type: 'string', format: 'date-time' },
+					expiresAt: { type: 'string', format: 'date-time' },
+					revokedAt: { type: ['string', 'null'], format: 'date-time' },
+					ip: { type: ['string', 'null'] },
+					userAgent: { type: ['string', 'null'] },
+					attestedBy: { type: ['string', 'null'], format: 'uuid' },
+					templateVersion: { type: 'integer' },
+					contentHash: { type: 'string', description: 'SHA-256 (hex) of the title and text signed' },
+					template: {
+						type: 'object',
+						properties: {
+							id: { type: 'string', format: 'uuid' },
+							version: { type: 'integer' },
+							language: { type: 'string' },
+							state: { type: ['string', 'null'] },
+							contentHash: { type: 'string' },
+							title: { type: 'string' },
+							body: { type: 'string' }
+						}
+					}
+				}
+			},
 			SessionTimes: {
 				type: 'object',
 				properties: {

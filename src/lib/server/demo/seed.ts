@@ -1,4 +1,5 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { seedStandardTemplates } from '../previsit/templates';
 import { hashPassword } from '../identity/password';
 import { writeCredentials } from '../identity/repository';
 import { insertContact, insertPatient } from '../patients/repository';
@@ -147,6 +148,7 @@ export async function seedDemoData(
 				});
 			}
 		}
+		await seedStandardTemplates(tx, org.id, now);
 		return { seeded: true, staff: DEMO_STAFF.length, patients: DEMO_PATIENTS.length };
 	});
 }

@@ -34,6 +34,10 @@ export const ERROR_STATUS = {
 	SELF_DEACTIVATION: 409,
 	/** An invitation or visit link that expired, was used, or was replaced. */
 	LINK_EXPIRED: 410,
+	/** The consent text changed since it was shown: the patient must read the version now in force. */
+	CONSENT_OUTDATED: 409,
+	/** Check-in is not open for this visit (too early, the visit is over, or it was cancelled). */
+	CHECK_IN_CLOSED: 409,
 	/** The EHR patient chosen is linked to another AnyVisit patient already. */
 	EHR_PATIENT_LINKED: 409,
 	/** The clinic's EHR did not answer, or answered with an error (nothing was changed). */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { seedDemoData, isDatabaseEmpty } from '../demo/seed';
+import { seedStandardTemplates } from '../previsit/templates';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase, type Db, type DatabaseHandle } from './db';
@@ -126,6 +127,11 @@ export async function startRuntime(
 		if (handle.kind === 'pglite' && config.seedDemoData && (await isDatabaseEmpty(handle.db))) {
 			const result = await seedDemoData(handle.db, phi, clock.now());
 			logger.info({ staff: result.staff, patients: result.patients }, 'demo data seeded');
+		}
+		if (handle.kind === 'pglite' && config.seedDemoData) {
+			// Demo data seeded before the pre-visit issue gets its consent templates now.
+			for (const { id } of await handle.db.selectFrom('organizations').select('id').execute())
+				await seedStandardTemplates(handle.db, id, clock.now());
 		}
 	} catch (error) {
 		await handle?.close();

@@ -29,6 +29,8 @@ export interface OrganizationsTable {
 	time_zone: string;
 	/** Minutes before a visit at which reminders go out (default 72 h, 24 h, 1 h). */
 	reminder_offsets_minutes: ColumnType<number[], number[] | undefined, number[]>;
+	/** How long before a visit its check-in opens (default 24 h). */
+	check_in_opens_minutes: ColumnType<number, number | undefined, number>;
 	created_at: CreatedAt;
 }
 
@@ -70,6 +72,57 @@ export interface EhrLinksTable {
 	synced_at: Date;
 	/** The appointment's status and times as last written to or accepted from the EHR. */
 	synced_state: string | null;
+}
+
+export type LocationSetting = 'home' | 'facility';
+export type ConsentKind = 'telehealth' | 'recording';
+export type ConsentMethod = 'electronic' | 'verbal_clinician' | 'verbal_ivr';
+
+export interface CheckInsTable {
+	appointment_id: string;
+	patient_id: string;
+	data_key_id: string;
+	location_state: string;
+	location_setting: LocationSetting;
+	callback_phone_enc: string;
+	language: string;
+	accommodations_enc: string;
+	licensure_allowed: boolean;
+	licensure_reason: string | null;
+	submitted_at: Date;
+	updated_at: Date;
+}
+
+export interface ConsentTemplatesTable {
+	id: Generated<string>;
+	organization_id: string;
+	kind: ConsentKind;
+	language: string;
+	state: string | null;
+	version: number;
+	title: string;
+	body: string;
+	content_hash: string;
+	effective_from: Date;
+	created_at: CreatedAt;
+}
+
+export interface ConsentsTable {
+	id: Generated<string>;
+	organization_id: string;
+	patient_id: string;
+	appointment_id: string | null;
+	template_id: string;
+	kind: ConsentKind;
+	method: ConsentMethod;
+	data_key_id: string;
+	signer_name_enc: string;
+	given_at: Date;
+	expires_at: Date;
+	ip: string | null;
+	user_agent: string | null;
+	attested_by: string | null;
+	revoked_at: Date | null;
 }
 
 export interface EhrSyncCursorsTable {
@@ -410,6 +463,9 @@ export interface Database {
 	staff: StaffTable;
 	licenses: LicensesTable;
 	ehr_links: EhrLinksTable;
+	check_ins: CheckInsTable;
+	consent_templates: ConsentTemplatesTable;
+	consents: ConsentsTable;
 	ehr_sync_cursors: EhrSyncCursorsTable;
 	ehr_conflicts: EhrConflictsTable;
 	license_expiry_notices: LicenseExpiryNoticesTable;

@@ -5,7 +5,7 @@ import { readOrganization } from '../organizations/repository';
 import { readPatient } from '../patients/repository';
 import type { ServiceContext } from '../platform/context';
 import { AppError } from '../platform/errors';
-import type { Accommodations, AppointmentStatus, Modality } from '../platform/schema';
+import type { Accommodations, AppointmentStatus, LocationSetting, Modality } from '../platform/schema';
 import { listAppointments } from './repository';
 import { STATE_TIME_ZONES, dayIn } from './states';
 import { listVisitTypes } from './visit-types';
@@ -24,9 +24,14 @@ export type ScheduleEntry = {
 	visitType: string;
 	modality: Modality;
 	status: AppointmentStatus;
-	/** Where the patient will be, and whether the clinician may see them there on that day now. */
+	/**
+	 * Where the patient will be (as they attested at check-in, else as booked), and whether the
+	 * clinician may see them there on that day now.
+	 */
 	patientState: string;
 	licence: PracticeAnswer;
+	/** The patient checked in (at home or at a health-care facility), or not yet. */
+	checkedIn: { setting: LocationSetting } | null;
 };
 
 export type Schedule = {
@@ -88,9 +93,27 @@ export async function clinicSchedule(
 	for (const id of new Set(inRange.map((a) => a.patientId)))
 		patients.set(id, await readPatient(ctx.db, ctx.phi, id));
 
+	const checkIns = new Map(
+		(inRange.length
+			? await ctx.db
+					.selectFrom('check_ins')
+					.select(['appointment_id', 'location_state', 'location_setting'])
+					.where(
+						'appointment_id',
+						'in',
+						inRange.map((a) => a.id)
+					)
+					.execute()
+			: []
+		).map((c) => [c.appointment_id, c])
+	);
+
 	const entries: ScheduleEntry[] = inRange.map((a) => {
 		const patient = patients.get(a.patientId);
-		const stateZone = STATE_TIME_ZONES[a.patientState] ?? timeZone;
+		const checkIn = checkIns.get(a.id);
+		// Practice happens where the patient is at the time of the visit (DOMAIN.md, Licensure).
+		const patientState = checkIn?.location_state ?? a.patientState;
+		const stateZone = STATE_TIME_ZONES[patientState] ?? timeZone;
 		return {
 			id: a.id,
 			start: a.start.toISOString(),
@@ -104,11 +127,12 @@ export async function clinicSchedule(
 			visitType: a.visitTypeCode,
 			modality: a.modality,
 			status: a.status,
-			patientState: a.patientState,
+			patientState,
+			checkedIn: checkIn ? { setting: checkIn.location_setting } : null,
 			licence: mayPractise(
 				licences.get(a.clinicianId) ?? [],
 				{
-					state: a.patientState,
+					state: patientState,
 					date: dayIn(a.start, stateZone),
 					modality: a.modality,
 					service: visitTypes.get(a.visitTypeId)?.service ?? 'medical'

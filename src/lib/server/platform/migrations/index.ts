@@ -11,6 +11,7 @@ import * as reminderOffsets from './0009_reminder_offsets';
 import * as ehrSync from './0010_ehr_sync';
 import * as ehrInbound from './0011_ehr_inbound';
 import * as outboxOrder from './0012_outbox_order';
+import * as previsit from './0013_previsit';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
 	'0009_reminder_offsets': reminderOffsets,
 	'0010_ehr_sync': ehrSync,
 	'0011_ehr_inbound': ehrInbound,
-	'0012_outbox_order': outboxOrder
+	'0012_outbox_order': outboxOrder,
+	'0013_previsit': previsit
 };

@@ -19,7 +19,6 @@ const SearchForm = v.object({
 });
 
 function scope(event: RequestEvent) {
-	if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
 	const runtime = requireRuntime(event.locals);
 	// No EHR configured (production without one): nothing to link to.
 	if (!runtime.ehr) throw new AppError('EHR_UNAVAILABLE');
@@ -32,6 +31,7 @@ function scope(event: RequestEvent) {
 
 // Linking a patient to the EHR's record of them: schedulers and admins, signed in, even outside production.
 export const load: PageServerLoad = async (event) => {
+	if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
 	try {
 		const { ctx, deps, patientId } = scope(event);
 		const { patient, linked } = await ehrLinkOf(ctx, deps, patientId);
@@ -53,6 +53,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	search: async (event) => {
+		if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
 		const form = await event.request.formData();
 		const echo = {
 			family: formText(form, 'family'),
@@ -75,6 +76,7 @@ export const actions: Actions = {
 		}
 	},
 	link: async (event) => {
+		if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
 		const form = await event.request.formData();
 		try {
 			const { ctx, deps, patientId } = scope(event);
