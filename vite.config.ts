@@ -7,6 +7,10 @@ export default defineConfig({
 		sveltekit(),
 		SvelteKitPWA({
 			strategies: 'generateSW',
+			// SvelteKit builds with a relative base; the service worker lives at the root whatever page
+			// registers it (a relative 'sw.js' would be looked for under /visits/... and not found).
+			base: '/',
+			scope: '/',
 			registerType: 'prompt',
 			injectRegister: false,
 			manifestFilename: 'manifest.webmanifest',
@@ -27,13 +31,28 @@ export default defineConfig({
 			},
 			workbox: {
 				// The shell and static assets only. Pages and API answers may carry PHI, so navigations
-				// go to the network and fall back to the prerendered offline page; nothing else is cached.
+				// go to the network and fall back to the prerendered offline page; the one exception is
+				// the intake form below, which carries no PHI.
 				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2}', 'prerendered/pages/offline.html'],
 				// Media SDK chunks load only when a call starts; they never belong in the precache.
 				globIgnores: ['**/*twilio*', '**/*voice-sdk*', '**/*video*'],
 				navigateFallback: null,
 				cleanupOutdatedCaches: true,
 				runtimeCaching: [
+					{
+						// An intake form holds only its questions (no name, no visit details, no answers: those
+						// stay in IndexedDB on the device), so it is kept for reloading without a signal.
+						urlPattern: ({ request, url }) =>
+							request.mode === 'navigate' &&
+							/^\/visits\/[0-9a-f-]{36}\/intake\/[a-z0-9-]+$/.test(url.pathname),
+						handler: 'NetworkFirst',
+						options: {
+							cacheName: 'intake-forms',
+							networkTimeoutSeconds: 5,
+							expiration: { maxEntries: 20, maxAgeSeconds: 14 * 86_400 },
+							cacheableResponse: { statuses: [200] }
+						}
+					},
 					{
 						urlPattern: ({ request }) => request.mode === 'navigate',
 						handler: 'NetworkOnly',

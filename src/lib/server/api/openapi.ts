@@ -302,6 +302,25 @@ export const openApiDocument = {
 				}
 			}
 		},
+		'/appointments/{id}/intake/{questionnaire}': {
+			post: {
+				operationId: 'submitIntake',
+				summary:
+					'The patient sends one intake questionnaire (general-intake, phq-9, gad-7). Idempotent by submissionId: 201 the first time, 200 with the same response after.',
+				parameters: [
+					{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+					{ name: 'questionnaire', in: 'path', required: true, schema: { type: 'string' } }
+				],
+				requestBody: { required: true, content: oneOf('IntakeSubmission') },
+				responses: {
+					'200': { description: 'Already received', content: oneOf('IntakeReceipt') },
+					'201': { description: 'Received', content: oneOf('IntakeReceipt') },
+					'404': problem,
+					'409': problem,
+					'422': problem
+				}
+			}
+		},
 		'/consents/{id}': {
 			get: {
 				operationId: 'getConsent',
@@ -606,6 +625,28 @@ export const openApiDocument = {
 						items: { type: 'integer', minimum: 5, maximum: 20160 }
 					},
 					checkInOpensMinutes: { type: 'integer', minimum: 5, maximum: 10080 }
+				}
+			},
+			IntakeSubmission: {
+				type: 'object',
+				additionalProperties: false,
+				required: ['submissionId', 'answers'],
+				properties: {
+					submissionId: { type: 'string', format: 'uuid' },
+					answers: {
+						type: 'object',
+						description: 'linkId → answer: "0"-"3" for screener items, "yes"/"no", or text',
+						additionalProperties: { type: ['string', 'boolean', 'null'] }
+					}
+				}
+			},
+			IntakeReceipt: {
+				type: 'object',
+				properties: {
+					id: { type: 'string', format: 'uuid' },
+					questionnaire: { type: 'string' },
+					submittedAt: { type: 'string', format: 'date-time' },
+					repeated: { type: 'boolean' }
 				}
 			},
 			Created: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },

@@ -8,6 +8,7 @@ import { PermanentDeliveryError, type Transport } from '../platform/outbox/trans
 import type { Database } from '../platform/schema';
 import type { Appointment } from '../scheduling/repository';
 import { DocumentPayload, syncDocument } from './documents';
+import { QuestionnaireResponsePayload, syncQuestionnaireResponse } from './questionnaire-response';
 import { EhrSyncRefused, syncAppointment, type EhrSyncDeps } from './sync';
 
 const SyncPayload = v.variant('kind', [
@@ -16,7 +17,8 @@ const SyncPayload = v.variant('kind', [
 		appointmentId: v.string(),
 		overwrite: v.optional(v.boolean())
 	}),
-	DocumentPayload
+	DocumentPayload,
+	QuestionnaireResponsePayload
 ]);
 
 /**
@@ -60,6 +62,10 @@ export function ehrTransport(deps: EhrSyncDeps): Transport {
 			if (!payload.success) throw new PermanentDeliveryError('The EHR sync payload is not valid');
 			try {
 				const sync = payload.output;
+				if (sync.kind === 'questionnaire-response') {
+					const { ehrId } = await syncQuestionnaireResponse(deps, sync.response);
+					return { remoteId: `QuestionnaireResponse/${ehrId}` };
+				}
 				if (sync.kind === 'document') {
 					const { ehrId } = await syncDocument(deps, sync.document);
 					return { remoteId: `DocumentReference/${ehrId}` };

@@ -6,7 +6,10 @@ import type { Appointment } from '../scheduling/repository';
  * The identifier systems of what AnyVisit creates in the EHR: under the app's public base URL (the
  * EHR issue's public contract), so each resource can be found again by `identifier`.
  */
-export function identifierSystem(baseUrl: string, kind: 'appointment' | 'patient' | 'document'): string {
+export function identifierSystem(
+	baseUrl: string,
+	kind: 'appointment' | 'patient' | 'document' | 'questionnaire-response'
+): string {
 	return `${baseUrl}/identifiers/${kind}`;
 }
 

@@ -38,6 +38,8 @@ export const ERROR_STATUS = {
 	CONSENT_OUTDATED: 409,
 	/** Check-in is not open for this visit (too early, the visit is over, or it was cancelled). */
 	CHECK_IN_CLOSED: 409,
+	/** This questionnaire was already sent for the visit (a sent response is final). */
+	INTAKE_SUBMITTED: 409,
 	/** The EHR patient chosen is linked to another AnyVisit patient already. */
 	EHR_PATIENT_LINKED: 409,
 	/** The clinic's EHR did not answer, or answered with an error (nothing was changed). */

@@ -125,6 +125,21 @@ export interface ConsentsTable {
 	revoked_at: Date | null;
 }
 
+export interface IntakeResponsesTable {
+	id: string;
+	organization_id: string;
+	appointment_id: string;
+	patient_id: string;
+	questionnaire: string;
+	submission_id: string;
+	data_key_id: string;
+	answers_enc: string;
+	score: number | null;
+	severity: string | null;
+	self_harm_alert: boolean;
+	submitted_at: Date;
+}
+
 export interface EhrSyncCursorsTable {
 	name: string;
 	read_until: Date;
@@ -464,6 +479,7 @@ export interface Database {
 	licenses: LicensesTable;
 	ehr_links: EhrLinksTable;
 	check_ins: CheckInsTable;
+	intake_responses: IntakeResponsesTable;
 	consent_templates: ConsentTemplatesTable;
 	consents: ConsentsTable;
 	ehr_sync_cursors: EhrSyncCursorsTable;

@@ -32,6 +32,8 @@ export type ScheduleEntry = {
 	licence: PracticeAnswer;
 	/** The patient checked in (at home or at a health-care facility), or not yet. */
 	checkedIn: { setting: LocationSetting } | null;
+	/** Intake questionnaires sent, and whether one needs the clinician now (PHQ-9 item 9 above zero). */
+	intake: { sent: number; alert: boolean };
 };
 
 export type Schedule = {
@@ -108,6 +110,18 @@ export async function clinicSchedule(
 		).map((c) => [c.appointment_id, c])
 	);
 
+	const intake = inRange.length
+		? await ctx.db
+				.selectFrom('intake_responses')
+				.select(['appointment_id', 'self_harm_alert'])
+				.where(
+					'appointment_id',
+					'in',
+					inRange.map((a) => a.id)
+				)
+				.execute()
+		: [];
+
 	const entries: ScheduleEntry[] = inRange.map((a) => {
 		const patient = patients.get(a.patientId);
 		const checkIn = checkIns.get(a.id);
@@ -129,6 +143,10 @@ export async function clinicSchedule(
 			status: a.status,
 			patientState,
 			checkedIn: checkIn ? { setting: checkIn.location_setting } : null,
+			intake: {
+				sent: intake.filter((r) => r.appointment_id === a.id).length,
+				alert: intake.some((r) => r.appointment_id === a.id && r.self_harm_alert)
+			},
 			licence: mayPractise(
 				licences.get(a.clinicianId) ?? [],
 				{

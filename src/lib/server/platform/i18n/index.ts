@@ -19,7 +19,16 @@ for (const [file, table] of Object.entries(files)) {
 export const NAMESPACES = Object.keys(RESOURCES[DEFAULT_LANGUAGE] ?? {}).sort();
 
 /** Namespaces that pages need in the browser (the rest are SMS, email and voice texts). */
-export const WEB_NAMESPACES = ['auth', 'common', 'errors', 'home', 'previsit', 'scheduling', 'staff'];
+export const WEB_NAMESPACES = [
+	'auth',
+	'common',
+	'errors',
+	'home',
+	'intake',
+	'previsit',
+	'scheduling',
+	'staff'
+];
 
 let instance: I18nInstance | undefined;
 

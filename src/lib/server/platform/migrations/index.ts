@@ -12,6 +12,7 @@ import * as ehrSync from './0010_ehr_sync';
 import * as ehrInbound from './0011_ehr_inbound';
 import * as outboxOrder from './0012_outbox_order';
 import * as previsit from './0013_previsit';
+import * as intake from './0014_intake';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
 	'0010_ehr_sync': ehrSync,
 	'0011_ehr_inbound': ehrInbound,
 	'0012_outbox_order': outboxOrder,
-	'0013_previsit': previsit
+	'0013_previsit': previsit,
+	'0014_intake': intake
 };
