@@ -282,6 +282,13 @@ describe.each(DATABASE_KINDS)('before the visit: check-in and consent on %s', (k
 				new Date(patient.clock.now().getTime() + 366 * 86_400_000)
 			)
 		).toBe(false);
+		// An earlier consent of the same kind (a verbal one) does not stand in once she withdraws.
+		const reyes = testContext(t.db, {
+			phi,
+			actor: await staffActorFor(t.db, 'daniel.reyes@demo.anyvisit.test'),
+			now: NOW
+		});
+		await recordVerbalConsent(reyes.ctx, t.appointment.id, 'telehealth');
 		await revokeConsent(patient.ctx, telehealthConsentId);
 		expect(await hasCurrentConsent(t.db, phi, t.layla.id, patient.clock.now())).toBe(false);
 		expect((await getConsentRecord(t.scheduler.ctx, telehealthConsentId)).revokedAt).toEqual(

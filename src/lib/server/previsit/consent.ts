@@ -336,10 +336,13 @@ export async function revokeConsent(ctx: ServiceContext, consentId: string): Pro
 	}
 	if (found.record.revokedAt) return;
 	await ctx.db.transaction().execute(async (tx) => {
+		// Withdrawing is for the kind, not one record: no earlier consent of the kind may stand in for it.
 		await tx
 			.updateTable('consents')
 			.set({ revoked_at: ctx.clock.now() })
-			.where('id', '=', consentId)
+			.where('patient_id', '=', found.record.patientId)
+			.where('kind', '=', found.record.kind)
+			.where('revoked_at', 'is', null)
 			.execute();
 		await ctx.audit.record({ ...attempt, organizationId: found.organizationId }, tx);
 	});
