@@ -243,3 +243,16 @@ export const DEMO_PATIENTS: DemoPatient[] = [
 		caregiver: { displayName: 'Linh Nguyen', relationship: 'daughter', phone: '+16515550106', language: 'en' }
 	}
 ];
+
+/**
+ * Demo insurance, one patient per sandbox clearinghouse answer (member id prefixes, see
+ * integrations/x12/sandbox-payer.ts): active with telehealth, active without it, inactive, not found,
+ * and an answer cut short.
+ */
+export const DEMO_COVERAGES: Record<string, { payerId: string; memberId: string; groupNumber?: string }> = {
+	RB100001: { payerId: 'TXMCD-DEMO', memberId: 'ACT-TH-520117' },
+	RB100002: { payerId: 'BCBS-DEMO', memberId: 'ACT-NT-884120', groupNumber: 'GRP-4471' },
+	RB100003: { payerId: 'AETNA-DEMO', memberId: 'INACT-300982' },
+	RB100004: { payerId: 'MEDICARE-DEMO', memberId: 'NOTFOUND-1EG4' },
+	RB100005: { payerId: 'BCBS-DEMO', memberId: 'GARBLED-77310' }
+};

@@ -1,5 +1,6 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { seedStandardTemplates } from '../previsit/templates';
+import { seedDemoCoverages } from '../eligibility/demo';
 import { hashPassword } from '../identity/password';
 import { writeCredentials } from '../identity/repository';
 import { insertContact, insertPatient } from '../patients/repository';
@@ -149,6 +150,7 @@ export async function seedDemoData(
 			}
 		}
 		await seedStandardTemplates(tx, org.id, now);
+		await seedDemoCoverages(tx, phi, org.id, now);
 		return { seeded: true, staff: DEMO_STAFF.length, patients: DEMO_PATIENTS.length };
 	});
 }

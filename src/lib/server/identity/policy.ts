@@ -17,6 +17,8 @@ export const ROLE_PERMISSIONS = {
 	'appointment.book': ['admin', 'clinician', 'nurse', 'scheduler'],
 	'schedule.manage': ['admin', 'scheduler'],
 	'licence.manage': ['admin'],
+	// Insurance coverage and eligibility checks: registration and billing.
+	'coverage.manage': ['admin', 'scheduler', 'biller'],
 	// The clinic's settings (reminder times, when check-in opens).
 	'organization.manage': ['admin'],
 	// Deciding between AnyVisit and the EHR when both changed a visit: those who run the schedule.

@@ -46,6 +46,11 @@ const EnvSchema = v.object({
 	HL7_MLLP_PORT: v.optional(
 		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535))
 	),
+	CLEARINGHOUSE_URL: v.optional(v.pipe(v.string(), v.url())),
+	CLEARINGHOUSE_USERNAME: v.optional(v.pipe(v.string(), v.minLength(1))),
+	CLEARINGHOUSE_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(1))),
+	X12_SENDER_ID: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{2,15}$/)), 'ANYVISIT'),
+	X12_RECEIVER_ID: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{2,15}$/)), 'SANDBOXCH'),
 	SANDBOX_MLLP_PORT: v.optional(
 		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535)),
 		'2575'
@@ -79,6 +84,14 @@ export type Config = {
 	twilio: TwilioSettings | null;
 	/** An SMTP relay for email; null sends it to the development outbox instead. */
 	smtp: { url: string; from: string } | null;
+	/**
+	 * Insurance eligibility (X12 270/271): a CAQH CORE clearinghouse, or outside production the sandbox
+	 * clearinghouse; null in production without one.
+	 */
+	clearinghouse:
+		| { kind: 'http'; url: string; username: string; password: string; sender: string; receiver: string }
+		| { kind: 'sandbox'; sender: string; receiver: string }
+		| null;
 	/**
 	 * The EHR's FHIR R4 API with SMART Backend Services credentials; unset, the sandbox EHR on
 	 * SANDBOX_EHR_PORT with the embedded client key under DATA_DIR/keys.
@@ -163,6 +176,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 					}
 				: null,
 		smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
+		clearinghouse:
+			e.CLEARINGHOUSE_URL && e.CLEARINGHOUSE_USERNAME && e.CLEARINGHOUSE_PASSWORD
+				? {
+						kind: 'http',
+						url: e.CLEARINGHOUSE_URL,
+						username: e.CLEARINGHOUSE_USERNAME,
+						password: e.CLEARINGHOUSE_PASSWORD,
+						sender: e.X12_SENDER_ID,
+						receiver: e.X12_RECEIVER_ID
+					}
+				: e.APP_ENV === 'production'
+					? null
+					: { kind: 'sandbox', sender: e.X12_SENDER_ID, receiver: e.X12_RECEIVER_ID },
 		// In production an EHR must be configured for sync; the sandbox is never used there.
 		fhir:
 			e.APP_ENV === 'production' && !e.FHIR_BASE_URL

@@ -40,6 +40,10 @@ export const ERROR_STATUS = {
 	CHECK_IN_CLOSED: 409,
 	/** This questionnaire was already sent for the visit (a sent response is final). */
 	INTAKE_SUBMITTED: 409,
+	/** No coverage is on file for the patient (or the clinician has no NPI to ask as). */
+	COVERAGE_MISSING: 422,
+	/** The clearinghouse could not be reached or refused the request (nothing was kept). */
+	CLEARINGHOUSE_UNAVAILABLE: 502,
 	/** The EHR patient chosen is linked to another AnyVisit patient already. */
 	EHR_PATIENT_LINKED: 409,
 	/** The clinic's EHR did not answer, or answered with an error (nothing was changed). */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { seedDemoData, isDatabaseEmpty } from '../demo/seed';
 import { seedStandardTemplates } from '../previsit/templates';
+import { seedDemoCoverages } from '../eligibility/demo';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase, type Db, type DatabaseHandle } from './db';
@@ -25,6 +26,8 @@ import { loadClientKey } from '../integrations/fhir/client-key';
 import { ehrTransport } from '../ehr/outbox';
 import { hl7Transport } from '../ehr/hl7';
 import { pollEhrAppointments } from '../ehr/inbound';
+import type { EligibilityDeps } from '../eligibility/service';
+import { httpClearinghouse, sandboxClearinghouse } from '../integrations/x12/clearinghouse';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 
@@ -37,6 +40,8 @@ export type Runtime = {
 	metrics: Metrics;
 	phi: PhiCipher;
 	outbox: OutboxWorker;
+	/** Insurance eligibility through the clearinghouse (null in production without one). */
+	eligibility: EligibilityDeps | null;
 	/** The EHR for what staff wait on (charts, patient search; short timeouts), or null when none is configured (production). */
 	ehr: { interactive: EhrSyncDeps } | null;
 	close(): Promise<void>;
@@ -102,6 +107,27 @@ export function publicBaseUrl(config: Config): string {
 	return (config.publicBaseUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
 }
 
+/** The clearinghouse for eligibility checks: the configured one, or the sandbox outside production. */
+function eligibilityDeps(config: Config, clock: Clock): EligibilityDeps | null {
+	const settings = config.clearinghouse;
+	if (!settings) return null;
+	const clearinghouse =
+		settings.kind === 'http'
+			? httpClearinghouse({
+					url: settings.url,
+					username: settings.username,
+					password: settings.password,
+					clock
+				})
+			: sandboxClearinghouse({ clock });
+	return {
+		clearinghouse,
+		sender: settings.sender,
+		receiver: settings.receiver,
+		usage: config.env === 'production' ? 'P' : 'T'
+	};
+}
+
 /** How often licence expiry notices are looked for (each is sent once; a day's delay is harmless). */
 const LICENCE_NOTICE_INTERVAL_MS = 60 * 60_000;
 
@@ -130,8 +156,10 @@ export async function startRuntime(
 		}
 		if (handle.kind === 'pglite' && config.seedDemoData) {
 			// Demo data seeded before the pre-visit issue gets its consent templates now.
-			for (const { id } of await handle.db.selectFrom('organizations').select('id').execute())
+			for (const { id } of await handle.db.selectFrom('organizations').select('id').execute()) {
 				await seedStandardTemplates(handle.db, id, clock.now());
+				await seedDemoCoverages(handle.db, phi, id, clock.now());
+			}
 		}
 	} catch (error) {
 		await handle?.close();
@@ -205,6 +233,7 @@ export async function startRuntime(
 		phi,
 		outbox,
 		ehr: ehr ? { interactive: ehr.chart } : null,
+		eligibility: eligibilityDeps(config, clock),
 		async close() {
 			await outbox.stop();
 			await opened.close();

@@ -140,6 +140,34 @@ export interface IntakeResponsesTable {
 	submitted_at: Date;
 }
 
+export interface CoveragesTable {
+	patient_id: string;
+	organization_id: string;
+	payer_id: string;
+	data_key_id: string;
+	member_id_enc: string;
+	group_number_enc: string | null;
+	updated_at: Date;
+	updated_by: string | null;
+}
+
+export interface EligibilityChecksTable {
+	id: string;
+	organization_id: string;
+	patient_id: string;
+	appointment_id: string | null;
+	payer_id: string;
+	date_of_service: Day;
+	outcome: 'active' | 'inactive' | 'not_found' | 'unreadable';
+	telehealth: 'covered' | 'not_covered' | 'unknown';
+	copay_cents: number | null;
+	reason: string | null;
+	data_key_id: string;
+	answer_enc: string;
+	checked_at: Date;
+	checked_by: string | null;
+}
+
 export interface EhrSyncCursorsTable {
 	name: string;
 	read_until: Date;
@@ -479,6 +507,8 @@ export interface Database {
 	licenses: LicensesTable;
 	ehr_links: EhrLinksTable;
 	check_ins: CheckInsTable;
+	coverages: CoveragesTable;
+	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;
 	consent_templates: ConsentTemplatesTable;
 	consents: ConsentsTable;

@@ -28,7 +28,13 @@ export const load: PageServerLoad = async (event) => {
 		// A patient's name leads to their chart for those who treat, to their EHR link for those who register.
 		const actor = event.locals.actor;
 		const patientPage = holds(actor, 'chart.read') ? 'chart' : holds(actor, 'ehr.link') ? 'ehr' : null;
-		return { schedule, view: query.view, clinician: query.clinician ?? '', patientPage };
+		return {
+			schedule,
+			view: query.view,
+			clinician: query.clinician ?? '',
+			patientPage,
+			canCheckCoverage: holds(actor, 'coverage.manage')
+		};
 	} catch (e) {
 		pageError(event, e);
 	}

@@ -13,6 +13,7 @@ import * as ehrInbound from './0011_ehr_inbound';
 import * as outboxOrder from './0012_outbox_order';
 import * as previsit from './0013_previsit';
 import * as intake from './0014_intake';
+import * as eligibility from './0015_eligibility';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
 	'0011_ehr_inbound': ehrInbound,
 	'0012_outbox_order': outboxOrder,
 	'0013_previsit': previsit,
-	'0014_intake': intake
+	'0014_intake': intake,
+	'0015_eligibility': eligibility
 };
