@@ -60,7 +60,8 @@ async function pageWeights() {
 }
 
 /**
- * The pre-visit pages a signed-in patient loads (check-in, consent, intake list and the PHQ-9 form),
+ * The pre-visit pages a signed-in patient loads (check-in, consent, intake list, the PHQ-9 form and
+ * the readiness check),
  * and the PHQ-9 form's time to interactive (its script ready to keep answers) on slow 3G (400 kbps,
  * 400 ms round trip) with the CPU slowed four times, as a low-end phone on a weak signal.
  */
@@ -98,7 +99,8 @@ async function previsitPages(browser) {
 		['check-in', `/visits/${id}/check-in`],
 		['consent', `/visits/${id}/consent`],
 		['intake list', `/visits/${id}/intake`],
-		['intake PHQ-9 form', `/visits/${id}/intake/phq-9`]
+		['intake PHQ-9 form', `/visits/${id}/intake/phq-9`],
+		['readiness check', `/visits/${id}/readiness`]
 	]) {
 		const { gzip, raw, scripts } = await measureScripts(page, BASE + path);
 		rows.push({

@@ -139,5 +139,35 @@ export async function ehrSyncHarness(db: Db, phi: PhiCipher, sandbox: TestEhr) {
 		fhir.searchAll<DocumentReference>('DocumentReference', {
 			identifier: `${identifierSystem(EHR_TEST_BASE_URL, 'document')}|${documentId}`
 		});
-	return { db, deps, scheduler, fhir, worker, book, inEhr, outboxStates, sandbox, sign, documentsInEhr };
+	/**
+	 * Delivers until nothing for the EHR is pending: a delivery that failed on a loaded machine (a
+	 * timeout) is retried after its backoff, as the worker would, a few rounds at most.
+	 */
+	const deliverAll = async () => {
+		for (let round = 0; round < 5; round++) {
+			await worker.drain();
+			const pending = await db
+				.selectFrom('outbox')
+				.select('id')
+				.where('channel', '=', 'fhir')
+				.where('status', '=', 'pending')
+				.execute();
+			if (pending.length === 0) return;
+			scheduler.clock.advance(60 * 60_000);
+		}
+	};
+	return {
+		db,
+		deps,
+		scheduler,
+		fhir,
+		worker,
+		book,
+		inEhr,
+		outboxStates,
+		sandbox,
+		sign,
+		documentsInEhr,
+		deliverAll
+	};
 }

@@ -82,7 +82,7 @@ describe.each(DATABASE_KINDS)('intake questionnaires on %s', (kind) => {
 		expect(row).toMatchObject({ score: 7, severity: 'mild', self_harm_alert: true });
 		expect(row.answers_enc).not.toContain('q9');
 
-		await t.worker.drain();
+		await t.deliverAll();
 		const inEhr = await t.fhir.searchAll<QuestionnaireResponse>('QuestionnaireResponse', {
 			identifier: `${identifierSystem(EHR_TEST_BASE_URL, 'questionnaire-response')}|${first.response.id}`
 		});

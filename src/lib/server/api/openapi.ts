@@ -321,6 +321,27 @@ export const openApiDocument = {
 				}
 			}
 		},
+		'/readiness/probe': {
+			get: {
+				operationId: 'readinessProbe',
+				summary: 'Random bytes (1 000 to 1 000 000, default 100 000) to time a download by; never cached',
+				parameters: [query('bytes', false, 'How many bytes')],
+				responses: {
+					'200': {
+						description: 'Random bytes',
+						content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }
+					},
+					'422': problem
+				}
+			}
+		},
+		'/readiness/ping': {
+			get: {
+				operationId: 'readinessPing',
+				summary: 'An empty answer to time a round trip by',
+				responses: { '204': { description: 'Nothing' } }
+			}
+		},
 		'/consents/{id}': {
 			get: {
 				operationId: 'getConsent',

@@ -168,6 +168,20 @@ export interface EligibilityChecksTable {
 	checked_by: string | null;
 }
 
+export interface ReadinessChecksTable {
+	appointment_id: string;
+	browser_supported: boolean;
+	camera: 'ok' | 'missing' | 'denied';
+	microphone: 'ok' | 'missing' | 'denied';
+	speaker_heard: boolean | null;
+	downlink_kbps: number;
+	rtt_ms: number;
+	recommendation: 'video' | 'audio' | 'phone';
+	accepted: 'video' | 'audio' | 'phone' | null;
+	visit_code: string;
+	checked_at: Date;
+}
+
 export interface EhrSyncCursorsTable {
 	name: string;
 	read_until: Date;
@@ -507,6 +521,7 @@ export interface Database {
 	licenses: LicensesTable;
 	ehr_links: EhrLinksTable;
 	check_ins: CheckInsTable;
+	readiness_checks: ReadinessChecksTable;
 	coverages: CoveragesTable;
 	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;

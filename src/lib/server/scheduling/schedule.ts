@@ -34,6 +34,8 @@ export type ScheduleEntry = {
 	checkedIn: { setting: LocationSetting } | null;
 	/** Intake questionnaires sent, and whether one needs the clinician now (PHQ-9 item 9 above zero). */
 	intake: { sent: number; alert: boolean };
+	/** How the patient expects to join, from their device check: what they accepted, else what was recommended. */
+	device: Modality | null;
 };
 
 export type Schedule = {
@@ -122,6 +124,21 @@ export async function clinicSchedule(
 				.execute()
 		: [];
 
+	const readiness = new Map(
+		(inRange.length
+			? await ctx.db
+					.selectFrom('readiness_checks')
+					.select(['appointment_id', 'recommendation', 'accepted'])
+					.where(
+						'appointment_id',
+						'in',
+						inRange.map((a) => a.id)
+					)
+					.execute()
+			: []
+		).map((r) => [r.appointment_id, r.accepted ?? r.recommendation])
+	);
+
 	const entries: ScheduleEntry[] = inRange.map((a) => {
 		const patient = patients.get(a.patientId);
 		const checkIn = checkIns.get(a.id);
@@ -143,6 +160,7 @@ export async function clinicSchedule(
 			status: a.status,
 			patientState,
 			checkedIn: checkIn ? { setting: checkIn.location_setting } : null,
+			device: readiness.get(a.id) ?? null,
 			intake: {
 				sent: intake.filter((r) => r.appointment_id === a.id).length,
 				alert: intake.some((r) => r.appointment_id === a.id && r.self_harm_alert)

@@ -14,6 +14,7 @@ import * as outboxOrder from './0012_outbox_order';
 import * as previsit from './0013_previsit';
 import * as intake from './0014_intake';
 import * as eligibility from './0015_eligibility';
+import * as readiness from './0016_readiness';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
 	'0012_outbox_order': outboxOrder,
 	'0013_previsit': previsit,
 	'0014_intake': intake,
-	'0015_eligibility': eligibility
+	'0015_eligibility': eligibility,
+	'0016_readiness': readiness
 };
