@@ -152,5 +152,21 @@ test('an Arabic-speaking patient checks in, signs consent, and fills PHQ-9 throu
 		)
 		.toEqual([5]);
 	await context.close();
+
+	// Her clinician reads the answers, with the item 9 alert, in English and in Arabic.
+	const haddad = 'samira.haddad@demo.anyvisit.test';
+	const clinician = await browser.newPage();
+	await clinician.request.post('/api/v1/auth/login', {
+		data: { email: haddad, password: DEMO_PASSWORD, otp: await freshCode(haddad) }
+	});
+	for (const lang of ['en', 'ar']) {
+		await clinician.goto(`/staff/visits/${id}/intake?lang=${lang}`);
+		await expect(clinician.locator('html')).toHaveAttribute('lang', lang);
+		await expectAccessible(clinician);
+	}
+	await clinician.goto(`/staff/visits/${id}/intake?lang=en`);
+	await expect(clinician.getByRole('alert')).toContainText('Question 9');
+	await expect(clinician.getByText('Score 5: mild')).toBeVisible();
+	await clinician.close();
 	await staff.close();
 });

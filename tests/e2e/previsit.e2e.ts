@@ -53,6 +53,12 @@ test.describe('an Arabic-speaking patient checks in and signs consent, with Java
 		const { id } = await booked.json();
 
 		await signInPatient(page, '312 555 0102', '+13125550102');
+		// Every pre-visit page passes axe in English too.
+		for (const path of ['check-in', 'consent', 'intake', 'intake/general-intake', 'readiness']) {
+			await page.goto(`/visits/${id}/${path}?lang=en`);
+			await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+			await expectAccessibleWithoutScripts(browser, page);
+		}
 		await page.goto(`/visits/${id}/check-in`);
 		await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
 		await expectAccessibleWithoutScripts(browser, page);

@@ -82,6 +82,14 @@ describe.each(DATABASE_KINDS)('insurance eligibility on %s', (kind) => {
 		expect(row.answer_enc).not.toContain('ISA*');
 	});
 
+	test('the 270 asks service type 30 and every configured telehealth type', async () => {
+		const t = await setup();
+		const visit = await t.visitFor('Rosa', 'TX', 'elig-stc');
+		await checkEligibility(t.scheduler.ctx, { ...t.deps, telehealthServiceTypes: ['98', 'MH'] }, visit.id);
+		const eq = t.sent[0]!.split('~').filter((segment) => segment.startsWith('EQ*'));
+		expect(eq).toEqual(['EQ*30', 'EQ*98', 'EQ*MH']);
+	});
+
 	test('coverage is saved sealed and replaced; re-checking adds a check', async () => {
 		const t = await setup();
 		const visit = await t.visitFor('Layla', 'IL', 'elig-save');

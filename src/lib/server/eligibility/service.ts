@@ -16,6 +16,8 @@ export type EligibilityDeps = {
 	sender: string;
 	receiver: string;
 	usage: 'T' | 'P';
+	/** Service types asked besides 30 and read as the telehealth benefit (as agreed with the payers). */
+	telehealthServiceTypes?: string[];
 };
 
 export type Coverage = { payerId: string; payerName: string; memberId: string; groupNumber: string | null };
@@ -156,7 +158,7 @@ export async function eligibilityChecksFor(
 
 /**
  * Asks the payer, through the clearinghouse, whether the patient's coverage is active on the visit's
- * date and covers telehealth (an X12 270 with service type 30 plus the telehealth types; HIPAA
+ * date and covers telehealth (an X12 270 with service type 30 plus the configured telehealth types; HIPAA
  * 005010X279A1). Whatever the payer answered is kept, an unreadable answer included (staff re-check);
  * a clearinghouse that cannot be reached keeps nothing and says so.
  */
@@ -195,6 +197,7 @@ export async function checkEligibility(
 				...(coverage.groupNumber ? { groupNumber: coverage.groupNumber } : {})
 			},
 			dateOfService,
+			extraServiceTypes: deps.telehealthServiceTypes ?? [],
 			sender: { id: deps.sender },
 			receiver: { id: deps.receiver },
 			usage: deps.usage
@@ -208,7 +211,7 @@ export async function checkEligibility(
 		if (error instanceof ClearinghouseError) throw new AppError('CLEARINGHOUSE_UNAVAILABLE');
 		throw error;
 	}
-	const result = parse271(answer);
+	const result = parse271(answer, { telehealthServiceTypes: deps.telehealthServiceTypes ?? [] });
 	const copay = result.copay?.find((c) => c.network !== 'out');
 	const id = randomUUID();
 	await ctx.db.transaction().execute(async (tx) => {

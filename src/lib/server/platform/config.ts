@@ -51,6 +51,8 @@ const EnvSchema = v.object({
 	CLEARINGHOUSE_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(1))),
 	X12_SENDER_ID: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{2,15}$/)), 'ANYVISIT'),
 	X12_RECEIVER_ID: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{2,15}$/)), 'SANDBOXCH'),
+	// Service type codes asked besides 30 and read as the telehealth benefit, as the payers agreed (e.g. "98,MH").
+	X12_TELEHEALTH_SERVICE_TYPES: v.optional(v.pipe(v.string(), v.regex(/^[A-Z0-9]{1,2}(?:,[A-Z0-9]{1,2})*$/))),
 	SANDBOX_MLLP_PORT: v.optional(
 		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535)),
 		'2575'
@@ -89,8 +91,8 @@ export type Config = {
 	 * clearinghouse; null in production without one.
 	 */
 	clearinghouse:
-		| { kind: 'http'; url: string; username: string; password: string; sender: string; receiver: string }
-		| { kind: 'sandbox'; sender: string; receiver: string }
+		| ({ kind: 'http'; url: string; username: string; password: string } & X12Parties)
+		| ({ kind: 'sandbox' } & X12Parties)
 		| null;
 	/**
 	 * The EHR's FHIR R4 API with SMART Backend Services credentials; unset, the sandbox EHR on
@@ -112,6 +114,8 @@ export type Config = {
 	sandboxMllpPort: number;
 };
 
+export type X12Parties = { sender: string; receiver: string; telehealthServiceTypes: string[] };
+
 export type TwilioSettings = {
 	accountSid: string;
 	authToken: string;
@@ -131,6 +135,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new Error(`Invalid configuration: ${problems.join('; ')}`);
 	}
 	const e = result.output;
+	const x12Parties: X12Parties = {
+		sender: e.X12_SENDER_ID,
+		receiver: e.X12_RECEIVER_ID,
+		telehealthServiceTypes: e.X12_TELEHEALTH_SERVICE_TYPES?.split(',') ?? []
+	};
 	if (e.APP_ENV === 'production' && !e.DATABASE_URL) {
 		throw new Error('Invalid configuration: DATABASE_URL is required when APP_ENV=production');
 	}
@@ -183,12 +192,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 						url: e.CLEARINGHOUSE_URL,
 						username: e.CLEARINGHOUSE_USERNAME,
 						password: e.CLEARINGHOUSE_PASSWORD,
-						sender: e.X12_SENDER_ID,
-						receiver: e.X12_RECEIVER_ID
+						...x12Parties
 					}
 				: e.APP_ENV === 'production'
 					? null
-					: { kind: 'sandbox', sender: e.X12_SENDER_ID, receiver: e.X12_RECEIVER_ID },
+					: { kind: 'sandbox', ...x12Parties },
 		// In production an EHR must be configured for sync; the sandbox is never used there.
 		fhir:
 			e.APP_ENV === 'production' && !e.FHIR_BASE_URL

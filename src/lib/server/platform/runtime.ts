@@ -124,6 +124,7 @@ function eligibilityDeps(config: Config, clock: Clock): EligibilityDeps | null {
 		clearinghouse,
 		sender: settings.sender,
 		receiver: settings.receiver,
+		telehealthServiceTypes: settings.telehealthServiceTypes,
 		usage: config.env === 'production' ? 'P' : 'T'
 	};
 }
