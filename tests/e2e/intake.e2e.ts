@@ -155,7 +155,8 @@ test('an Arabic-speaking patient checks in, signs consent, and fills PHQ-9 throu
 
 	// Her clinician reads the answers, with the item 9 alert, in English and in Arabic.
 	const haddad = 'samira.haddad@demo.anyvisit.test';
-	const clinician = await browser.newPage();
+	const clinicianContext = await browser.newContext();
+	const clinician = await clinicianContext.newPage();
 	await clinician.request.post('/api/v1/auth/login', {
 		data: { email: haddad, password: DEMO_PASSWORD, otp: await freshCode(haddad) }
 	});
@@ -167,6 +168,6 @@ test('an Arabic-speaking patient checks in, signs consent, and fills PHQ-9 throu
 	await clinician.goto(`/staff/visits/${id}/intake?lang=en`);
 	await expect(clinician.getByRole('alert')).toContainText('Question 9');
 	await expect(clinician.getByText('Score 5: mild')).toBeVisible();
-	await clinician.close();
+	await clinicianContext.close();
 	await staff.close();
 });
