@@ -52,3 +52,28 @@ export async function freshCode(email: string): Promise<string> {
 	lastStep.set(email, step);
 	return generateHOTP(DEMO_TOTP_KEY, BigInt(step), 6);
 }
+
+/**
+ * Signs a demo patient in as they would: their phone number, then the six-digit code from the newest
+ * text to them in the development outbox (not an earlier one).
+ */
+export async function signInPatient(page: Page, contact: string, to: string): Promise<void> {
+	const since = Date.now() - 1000;
+	await page.goto('/sign-in');
+	await page.locator('#contact').fill(contact);
+	await page.locator('form[action="?/request"] button[type=submit]').click();
+	let code = '';
+	await expect
+		.poll(async () => {
+			const { messages } = await (await page.request.get('/dev/outbox.json')).json();
+			const message = (messages as { to: string; body: string; createdAt: string }[]).find(
+				(m) => m.to === to && Date.parse(m.createdAt) >= since && /\b\d{6}\b/.test(m.body)
+			);
+			code = message ? /\b\d{6}\b/.exec(message.body)![0] : '';
+			return code;
+		})
+		.not.toBe('');
+	await page.locator('#code').fill(code);
+	await page.locator('form[action*="/verify"] button[type=submit]').click();
+	await expect(page).toHaveURL(/\/$/);
+}

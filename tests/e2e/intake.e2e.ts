@@ -1,7 +1,7 @@
 import type { QuestionnaireResponse, Bundle } from '@medplum/fhirtypes';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_EHR_PORT, E2E_PORT } from '../../playwright.config';
-import { DEMO_PASSWORD, expectAccessible, freshCode } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, freshCode, signInPatient } from './helpers';
 
 /** The intake answers kept in the browser's IndexedDB (Dexie's store) for any visit. */
 function savedAnswers(page: Page): Promise<Record<string, string>> {
@@ -22,26 +22,6 @@ function savedAnswers(page: Page): Promise<Record<string, string>> {
 				open.onerror = () => resolve({});
 			})
 	);
-}
-
-async function signInPatient(page: Page, contact: string, to: string) {
-	await page.goto('/sign-in');
-	await page.locator('#contact').fill(contact);
-	await page.locator('form[action="?/request"] button[type=submit]').click();
-	let code = '';
-	await expect
-		.poll(async () => {
-			const { messages } = await (await page.request.get('/dev/outbox.json')).json();
-			const message = (messages as { to: string; body: string }[]).find(
-				(m) => m.to === to && /\d{6}/.test(m.body)
-			);
-			code = message ? /\d{6}/.exec(message.body)![0] : '';
-			return code;
-		})
-		.not.toBe('');
-	await page.locator('#code').fill(code);
-	await page.locator('form[action*="/verify"] button[type=submit]').click();
-	await expect(page).toHaveURL(/\/$/);
 }
 
 test('an Arabic-speaking patient checks in, signs consent, and fills PHQ-9 through a lost connection and a reload; it reaches the EHR once', async ({

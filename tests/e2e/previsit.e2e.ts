@@ -1,26 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessibleWithoutScripts, freshCode } from './helpers';
-
-async function devMessages(page: Page): Promise<{ to: string; body: string }[]> {
-	return (await (await page.request.get('/dev/outbox.json')).json()).messages;
-}
-
-async function signInPatient(page: Page, contact: string, to: string) {
-	await page.goto('/sign-in');
-	await page.locator('#contact').fill(contact);
-	await page.locator('form[action="?/request"] button[type=submit]').click();
-	let code = '';
-	await expect
-		.poll(async () => {
-			const message = (await devMessages(page)).find((m) => m.to === to && /\d{6}/.test(m.body));
-			code = message ? /\d{6}/.exec(message.body)![0] : '';
-			return code;
-		})
-		.not.toBe('');
-	await page.locator('#code').fill(code);
-	await page.locator('form[action*="/verify"] button[type=submit]').click();
-	await expect(page).toHaveURL(/\/$/);
-}
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, expectAccessibleWithoutScripts, freshCode, signInPatient } from './helpers';
 
 test.describe('an Arabic-speaking patient checks in and signs consent, with JavaScript off', () => {
 	test.use({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'ar' });

@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { CHROMIUM } from '../../scripts/lib/chromium.js';
 import es from '../../locales/es/previsit.json' with { type: 'json' };
-import { DEMO_PASSWORD, expectAccessible, freshCode } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, freshCode, signInPatient } from './helpers';
 
 // Chromium's fake camera and microphone, allowed without a prompt.
 test.use({
@@ -11,27 +11,6 @@ test.use({
 	},
 	permissions: ['camera', 'microphone']
 });
-
-async function signInPatient(page: Page, contact: string, to: string) {
-	const since = Date.now() - 1000;
-	await page.goto('/sign-in');
-	await page.locator('#contact').fill(contact);
-	await page.locator('form[action="?/request"] button[type=submit]').click();
-	let code = '';
-	await expect
-		.poll(async () => {
-			const { messages } = await (await page.request.get('/dev/outbox.json')).json();
-			const message = (messages as { to: string; body: string; createdAt: string }[]).find(
-				(m) => m.to === to && Date.parse(m.createdAt) >= since && /\b\d{6}\b/.test(m.body)
-			);
-			code = message ? /\b\d{6}\b/.exec(message.body)![0] : '';
-			return code;
-		})
-		.not.toBe('');
-	await page.locator('#code').fill(code);
-	await page.locator('form[action*="/verify"] button[type=submit]').click();
-	await expect(page).toHaveURL(/\/$/);
-}
 
 test('the readiness check runs on Chromium’s fake camera and microphone and recommends a modality to accept in one tap', async ({
 	page,

@@ -110,6 +110,17 @@ export async function saveCoverage(
 	return (await readCoverage(ctx, patientId))!;
 }
 
+const CHECK_COLUMNS = [
+	'id',
+	'payer_id',
+	'date_of_service',
+	'outcome',
+	'telehealth',
+	'copay_cents',
+	'reason',
+	'checked_at'
+] as const;
+
 const toCheck = (row: {
 	id: string;
 	payer_id: string;
@@ -140,16 +151,7 @@ export async function eligibilityChecksFor(
 	await staffFor(ctx, 'eligibility.read', appointment.patientId);
 	const rows = await ctx.db
 		.selectFrom('eligibility_checks')
-		.select([
-			'id',
-			'payer_id',
-			'date_of_service',
-			'outcome',
-			'telehealth',
-			'copay_cents',
-			'reason',
-			'checked_at'
-		])
+		.select(CHECK_COLUMNS)
 		.where('appointment_id', '=', appointmentId)
 		.orderBy('checked_at', 'desc')
 		.execute();
@@ -213,6 +215,7 @@ export async function checkEligibility(
 	}
 	const result = parse271(answer, { telehealthServiceTypes: deps.telehealthServiceTypes ?? [] });
 	const copay = result.copay?.find((c) => c.network !== 'out');
+	const copayCents = copay ? Math.round(copay.amount * 100) : null;
 	const id = randomUUID();
 	await ctx.db.transaction().execute(async (tx) => {
 		const key = await ctx.phi.newDataKey(tx);
@@ -227,7 +230,7 @@ export async function checkEligibility(
 				date_of_service: dateOfService,
 				outcome: result.outcome,
 				telehealth: result.telehealth,
-				copay_cents: copay ? Math.round(copay.amount * 100) : null,
+				copay_cents: copayCents,
 				reason: result.reason ?? null,
 				data_key_id: key.id,
 				answer_enc: ctx.phi.seal(key, 'eligibility_checks.answer', id, answer),
@@ -240,19 +243,14 @@ export async function checkEligibility(
 			tx
 		);
 	});
-	const row = await ctx.db
-		.selectFrom('eligibility_checks')
-		.select([
-			'id',
-			'payer_id',
-			'date_of_service',
-			'outcome',
-			'telehealth',
-			'copay_cents',
-			'reason',
-			'checked_at'
-		])
-		.where('id', '=', id)
-		.executeTakeFirstOrThrow();
-	return toCheck(row);
+	return toCheck({
+		id,
+		payer_id: coverage.payerId,
+		date_of_service: dateOfService,
+		outcome: result.outcome,
+		telehealth: result.telehealth,
+		copay_cents: copayCents,
+		reason: result.reason ?? null,
+		checked_at: now
+	});
 }
