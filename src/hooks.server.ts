@@ -5,7 +5,13 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { directionOf, negotiateLanguage } from '$lib/i18n/languages';
 import { config } from '$lib/server/platform/config';
 import { authenticate } from '$lib/server/identity/authenticate';
-import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/platform/http/session-cookie';
+import {
+	GUEST_COOKIE,
+	SESSION_COOKIE,
+	clearGuestCookie,
+	clearSessionCookie
+} from '$lib/server/platform/http/session-cookie';
+import { authenticateGuest } from '$lib/server/visits/guests';
 import { tFor } from '$lib/server/platform/i18n';
 import { LANGUAGE_COOKIE, languageCookieOptions } from '$lib/server/platform/http/cookies';
 import { createLogger } from '$lib/server/platform/logger';
@@ -74,6 +80,13 @@ const session: Handle = async ({ event, resolve }) => {
 		} else {
 			clearSessionCookie(event.cookies);
 		}
+	}
+	// A guest invited into one visit, when no one is signed in on this browser.
+	const guestToken = event.cookies.get(GUEST_COOKIE);
+	if (guestToken && runtime && event.locals.actor.kind === 'anonymous') {
+		const guest = await authenticateGuest(runtime.db, guestToken);
+		if (guest) event.locals.actor = { kind: 'guest', ...guest };
+		else clearGuestCookie(event.cookies);
 	}
 	return resolve(event);
 };

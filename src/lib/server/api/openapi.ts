@@ -342,6 +342,20 @@ export const openApiDocument = {
 				responses: { '204': { description: 'Nothing' } }
 			}
 		},
+		'/visits/{id}/timeline': {
+			get: {
+				operationId: 'getVisitTimeline',
+				summary:
+					'Clinic staff: the visit’s modality segments in order (video, audio, phone), each with who started it and why; the open segment has end null. Audited.',
+				parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+				responses: {
+					'200': { description: 'The timeline', content: oneOf('VisitTimeline') },
+					'401': problem,
+					'403': problem,
+					'404': problem
+				}
+			}
+		},
 		'/consents/{id}': {
 			get: {
 				operationId: 'getConsent',
@@ -668,6 +682,28 @@ export const openApiDocument = {
 					questionnaire: { type: 'string' },
 					submittedAt: { type: 'string', format: 'date-time' },
 					repeated: { type: 'boolean' }
+				}
+			},
+			VisitTimeline: {
+				type: 'object',
+				required: ['visitId', 'status', 'segments'],
+				properties: {
+					visitId: { type: 'string', format: 'uuid' },
+					status: { type: 'string', enum: ['not_started', 'waiting', 'in_progress', 'ended'] },
+					segments: {
+						type: 'array',
+						items: {
+							type: 'object',
+							required: ['modality', 'start', 'end'],
+							properties: {
+								modality: { type: 'string', enum: ['video', 'audio', 'phone'] },
+								start: { type: 'string', format: 'date-time' },
+								end: { type: ['string', 'null'], format: 'date-time' },
+								startedBy: { type: 'string', enum: ['staff', 'patient', 'system'] },
+								reason: { type: 'string', enum: ['start', 'choice', 'poor_network', 'device', 'peer_lost'] }
+							}
+						}
+					}
 				}
 			},
 			Created: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },

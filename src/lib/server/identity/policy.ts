@@ -26,7 +26,9 @@ export const ROLE_PERMISSIONS = {
 	// Searching the EHR's patients and linking one to an AnyVisit patient (registration).
 	'ehr.link': ['admin', 'scheduler'],
 	// The clinical chart from the EHR: those who treat (HIPAA minimum necessary, 164.502(b)).
-	'chart.read': ['clinician', 'nurse']
+	'chart.read': ['clinician', 'nurse'],
+	// Running a visit: starting it, admitting guests, switching modality, recording, ending it.
+	'visit.host': ['clinician', 'nurse']
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

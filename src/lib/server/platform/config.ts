@@ -56,7 +56,15 @@ const EnvSchema = v.object({
 	SANDBOX_MLLP_PORT: v.optional(
 		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535)),
 		'2575'
-	)
+	),
+	// Twilio Video signs access tokens with an API key (twilio.com/docs/iam/api-keys), not the auth token.
+	TWILIO_API_KEY_SID: v.optional(v.pipe(v.string(), v.regex(/^SK[0-9a-f]{32}$/))),
+	TWILIO_API_KEY_SECRET: v.optional(v.pipe(v.string(), v.minLength(16))),
+	// The peer-to-peer default's ICE servers: comma-separated stun:/turn:/turns: URLs.
+	STUN_URLS: v.optional(v.pipe(v.string(), v.regex(/^stuns?:[^,\s]+(?:,stuns?:[^,\s]+)*$/))),
+	TURN_URLS: v.optional(v.pipe(v.string(), v.regex(/^turns?:[^,\s]+(?:,turns?:[^,\s]+)*$/))),
+	// coturn's shared secret (use-auth-secret): each participant gets a time-limited TURN credential.
+	TURN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16)))
 });
 
 /**
@@ -112,9 +120,15 @@ export type Config = {
 	/** Where HL7 v2 messages go over MLLP: HL7_MLLP_HOST/PORT, or the sandbox listener; null in production without one. */
 	hl7: { host: string; port: number; sandbox: boolean } | null;
 	sandboxMllpPort: number;
+	video: VideoSettings;
 };
 
 export type X12Parties = { sender: string; receiver: string; telehealthServiceTypes: string[] };
+
+/** Video: Twilio Video when an API key is configured, else browser-to-browser WebRTC. */
+export type VideoSettings =
+	| { kind: 'twilio'; accountSid: string; authToken: string; apiKeySid: string; apiKeySecret: string }
+	| { kind: 'p2p'; stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined };
 
 export type TwilioSettings = {
 	accountSid: string;
@@ -157,6 +171,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new Error(
 			'Invalid configuration: FHIR_BASE_URL, FHIR_CLIENT_ID and FHIR_PRIVATE_KEY go together (or none of them, for the sandbox EHR)'
 		);
+	}
+	if (
+		(e.TWILIO_API_KEY_SID || e.TWILIO_API_KEY_SECRET) &&
+		!(e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_ACCOUNT_SID)
+	) {
+		throw new Error(
+			'Invalid configuration: TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together, with TWILIO_ACCOUNT_SID'
+		);
+	}
+	if (e.TURN_URLS && !e.TURN_SECRET) {
+		throw new Error("Invalid configuration: TURN_URLS needs TURN_SECRET (the TURN server's shared secret)");
 	}
 	if (e.SMTP_URL && !e.SMTP_FROM) {
 		throw new Error('Invalid configuration: SMTP_URL needs SMTP_FROM (the sender address) as well');
@@ -215,7 +240,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			: e.APP_ENV === 'production'
 				? null
 				: { host: '127.0.0.1', port: e.SANDBOX_MLLP_PORT, sandbox: true },
-		sandboxMllpPort: e.SANDBOX_MLLP_PORT
+		sandboxMllpPort: e.SANDBOX_MLLP_PORT,
+		video:
+			e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+				? {
+						kind: 'twilio',
+						accountSid: e.TWILIO_ACCOUNT_SID,
+						authToken: e.TWILIO_AUTH_TOKEN,
+						apiKeySid: e.TWILIO_API_KEY_SID,
+						apiKeySecret: e.TWILIO_API_KEY_SECRET
+					}
+				: {
+						kind: 'p2p',
+						stunUrls: e.STUN_URLS?.split(',') ?? [],
+						turnUrls: e.TURN_URLS?.split(',') ?? [],
+						turnSecret: e.TURN_SECRET
+					}
 	};
 }
 

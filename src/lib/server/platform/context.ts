@@ -13,7 +13,9 @@ export type Actor =
 	| { kind: 'anonymous' }
 	| { kind: 'dev-operator' }
 	| { kind: 'staff'; id: string; organizationId: string; roles: string[] }
-	| { kind: 'patient'; id: string; organizationId: string };
+	| { kind: 'patient'; id: string; organizationId: string }
+	/** Someone invited into one visit (an interpreter, a caregiver, another clinician), by its link. */
+	| { kind: 'guest'; id: string; organizationId: string; appointmentId: string };
 
 /** What every service receives: so tests run it against a real database with a fixed clock. */
 export type ServiceContext = {

@@ -11,9 +11,47 @@ export type Db = Kysely<Database>;
 export type DatabaseHandle = {
 	db: Db;
 	kind: 'pglite' | 'postgres';
+	/**
+	 * Calls `onNotify` with each payload NOTIFY sends on `channel` (after the sending transaction
+	 * commits). PostgreSQL: a dedicated connection that reconnects; PGlite: in-process. Returns the
+	 * function that stops listening.
+	 */
+	listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
 	/** Closes the pool or the embedded instance. */
 	close(): Promise<void>;
 };
+
+/** LISTEN on a connection of its own, opened again after a failure (a restart, a dropped link). */
+function listenOnPostgres(
+	databaseUrl: string,
+	channel: string,
+	onNotify: (payload: string) => void,
+	onError: (error: Error) => void
+): Promise<() => Promise<void>> {
+	let client: pg.Client | undefined;
+	let stopped = false;
+	let retry: NodeJS.Timeout | undefined;
+	const connect = async (): Promise<void> => {
+		const next = new pg.Client({ connectionString: databaseUrl });
+		next.on('notification', (message) => {
+			if (message.channel === channel) onNotify(message.payload ?? '');
+		});
+		next.on('error', (error) => {
+			onError(error);
+			void next.end().catch(() => undefined);
+			if (client === next) client = undefined;
+			if (!stopped) retry = setTimeout(() => void connect().catch(onError), 1000);
+		});
+		await next.connect();
+		await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+		client = next;
+	};
+	return connect().then(() => async () => {
+		stopped = true;
+		clearTimeout(retry);
+		await client?.end();
+	});
+}
 
 // A PostgreSQL `date` is a calendar day, not an instant: keep it as 'YYYY-MM-DD' so that no
 // time zone shifts a birth date or a licence expiry by one day.
@@ -36,7 +74,14 @@ export async function openDatabase(options: {
 		pool.on('error', (error) => options.onPoolError?.(error));
 		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 		await sql`select 1`.execute(db);
-		return { db, kind: 'postgres', close: () => db.destroy() };
+		const url = options.databaseUrl;
+		return {
+			db,
+			kind: 'postgres',
+			listen: (channel, onNotify) =>
+				listenOnPostgres(url, channel, onNotify, (error) => options.onPoolError?.(error)),
+			close: () => db.destroy()
+		};
 	}
 	let location: string | undefined;
 	if (!options.memory) {
@@ -53,6 +98,10 @@ export async function openDatabase(options: {
 	return {
 		db,
 		kind: 'pglite',
+		listen: async (channel, onNotify) => {
+			const stop = await pglite.listen(channel, onNotify);
+			return () => stop();
+		},
 		close: async () => {
 			await db.destroy();
 			if (!pglite.closed) await pglite.close();

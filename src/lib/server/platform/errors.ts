@@ -48,6 +48,18 @@ export const ERROR_STATUS = {
 	EHR_PATIENT_LINKED: 409,
 	/** The clinic's EHR did not answer, or answered with an error (nothing was changed). */
 	EHR_UNAVAILABLE: 502,
+	/** The patient must check in (where they are now) before entering the waiting room. */
+	CHECK_IN_REQUIRED: 409,
+	/** The patient has no current telehealth consent: the visit cannot start until they give it. */
+	CONSENT_REQUIRED: 409,
+	/** The visit has ended (a guest link or a room opened afterwards). */
+	VISIT_ENDED: 410,
+	/** The visit is not under way (not started yet, or already over) for this action. */
+	VISIT_NOT_RUNNING: 409,
+	/** Recording needs the patient's recording consent and a video service that records. */
+	RECORDING_UNAVAILABLE: 409,
+	/** The video service could not be reached or refused (nothing was changed). */
+	VIDEO_UNAVAILABLE: 502,
 	RATE_LIMITED: 429,
 	UNAVAILABLE: 503,
 	INTERNAL: 500

@@ -30,6 +30,10 @@ import type { EligibilityDeps } from '../eligibility/service';
 import { httpClearinghouse, sandboxClearinghouse } from '../integrations/x12/clearinghouse';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
+import { createEventBus, type EventBus } from './events';
+import type { VideoProvider } from '../integrations/video/provider';
+import { p2pVideoProvider } from '../integrations/video/p2p';
+import { twilioVideoProvider } from '../integrations/video/twilio';
 
 export type Runtime = {
 	config: Config;
@@ -44,6 +48,10 @@ export type Runtime = {
 	eligibility: EligibilityDeps | null;
 	/** The EHR for what staff wait on (charts, patient search; short timeouts), or null when none is configured (production). */
 	ehr: { interactive: EhrSyncDeps } | null;
+	/** Wakes the visit rooms and waiting lists this instance serves when another changes them. */
+	events: EventBus;
+	/** Carries the visits' media: Twilio Video, or browser to browser. */
+	video: VideoProvider;
 	close(): Promise<void>;
 };
 
@@ -224,6 +232,9 @@ export async function startRuntime(
 	});
 	if (options.worker !== false) outbox.start();
 	const opened = handle;
+	const events = await createEventBus(opened);
+	const video =
+		config.video.kind === 'twilio' ? twilioVideoProvider(config.video) : p2pVideoProvider(config.video);
 	return {
 		config,
 		db,
@@ -235,8 +246,11 @@ export async function startRuntime(
 		outbox,
 		ehr: ehr ? { interactive: ehr.chart } : null,
 		eligibility: eligibilityDeps(config, clock),
+		events,
+		video,
 		async close() {
 			await outbox.stop();
+			await events.close();
 			await opened.close();
 			lock?.release();
 		}

@@ -182,6 +182,84 @@ export interface ReadinessChecksTable {
 	checked_at: Date;
 }
 
+export type VisitStatus = 'waiting' | 'in_progress' | 'ended';
+export type VisitModality = 'video' | 'audio' | 'phone';
+export type GuestRole = 'interpreter' | 'caregiver' | 'clinician';
+export type GuestStatus = 'invited' | 'waiting' | 'admitted' | 'declined' | 'removed';
+
+export interface VisitsTable {
+	appointment_id: string;
+	organization_id: string;
+	status: VisitStatus;
+	waiting_since: Date;
+	started_at: Date | null;
+	started_by: string | null;
+	ended_at: Date | null;
+	ended_by_kind: string | null;
+	ended_by_id: string | null;
+	recording: ColumnType<boolean, boolean | undefined, boolean>;
+	captions: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface VisitSegmentsTable {
+	id: string;
+	appointment_id: string;
+	modality: VisitModality;
+	started_at: Date;
+	ended_at: Date | null;
+	started_by_kind: 'staff' | 'patient' | 'system';
+	started_by_id: string | null;
+	reason: string;
+}
+
+export interface VisitGuestsTable {
+	id: string;
+	appointment_id: string;
+	role: GuestRole;
+	name_enc: string;
+	contact_enc: string;
+	channel: 'sms' | 'email';
+	language: string;
+	data_key_id: string;
+	link_hash: string;
+	session_hash: string | null;
+	status: GuestStatus;
+	invited_by_kind: string;
+	invited_by_id: string;
+	invited_at: Date;
+	admitted_at: Date | null;
+}
+
+export interface VisitChatMessagesTable {
+	id: string;
+	seq: Generated<string>;
+	appointment_id: string;
+	sender_kind: 'staff' | 'patient' | 'guest';
+	sender_id: string;
+	body_enc: string;
+	data_key_id: string;
+	sent_at: Date;
+}
+
+export interface VisitConnectionsTable {
+	id: string;
+	appointment_id: string;
+	participant: string;
+	opened_at: Date;
+	seen_at: Date;
+	closed_at: Date | null;
+	closed_reason: string | null;
+}
+
+export interface VisitEventsTable {
+	id: Generated<string>;
+	appointment_id: string;
+	type: string;
+	recipient: string | null;
+	payload: ColumnType<unknown, string, string>;
+	created_at: Date;
+}
+
 export interface EhrSyncCursorsTable {
 	name: string;
 	read_until: Date;
@@ -522,6 +600,12 @@ export interface Database {
 	ehr_links: EhrLinksTable;
 	check_ins: CheckInsTable;
 	readiness_checks: ReadinessChecksTable;
+	visits: VisitsTable;
+	visit_segments: VisitSegmentsTable;
+	visit_guests: VisitGuestsTable;
+	visit_chat_messages: VisitChatMessagesTable;
+	visit_connections: VisitConnectionsTable;
+	visit_events: VisitEventsTable;
 	coverages: CoveragesTable;
 	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;

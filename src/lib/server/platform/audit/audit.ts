@@ -35,7 +35,7 @@ function actorColumns(
 	actorId: string | null;
 	organizationId: string | null;
 } {
-	if (actor.kind === 'staff' || actor.kind === 'patient') {
+	if (actor.kind === 'staff' || actor.kind === 'patient' || actor.kind === 'guest') {
 		return { actorKind: actor.kind, actorId: actor.id, organizationId: actor.organizationId };
 	}
 	return { actorKind: actor.kind, actorId: null, organizationId };

@@ -40,3 +40,9 @@ export function signedInContext(
 	if (locals.actor.kind !== 'staff' && locals.actor.kind !== 'patient') throw new AppError('UNAUTHORIZED');
 	return serviceContext(runtime, locals);
 }
+
+/** The context of someone who may be in a visit room: staff, a patient, or an invited guest; 401 otherwise. */
+export function roomContext(runtime: Runtime, locals: Pick<App.Locals, 'actor' | 'origin'>): ServiceContext {
+	if (locals.actor.kind === 'guest') return serviceContext(runtime, locals);
+	return signedInContext(runtime, locals);
+}

@@ -27,7 +27,8 @@ export const WEB_NAMESPACES = [
 	'intake',
 	'previsit',
 	'scheduling',
-	'staff'
+	'staff',
+	'visit'
 ];
 
 let instance: I18nInstance | undefined;

@@ -15,6 +15,7 @@ import * as previsit from './0013_previsit';
 import * as intake from './0014_intake';
 import * as eligibility from './0015_eligibility';
 import * as readiness from './0016_readiness';
+import * as visits from './0017_visits';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -36,5 +37,6 @@ export const migrations: Record<string, Migration> = {
 	'0013_previsit': previsit,
 	'0014_intake': intake,
 	'0015_eligibility': eligibility,
-	'0016_readiness': readiness
+	'0016_readiness': readiness,
+	'0017_visits': visits
 };

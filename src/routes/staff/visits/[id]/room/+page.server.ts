@@ -1,0 +1,84 @@
+import { redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { chatMessages } from '$lib/server/visits/chat';
+import { decideGuest } from '$lib/server/visits/guests';
+import { endVisit, setRecording, startVisit } from '$lib/server/visits/room';
+import { roomView } from '$lib/server/visits/view';
+import { asJson } from '$lib/server/platform/http/json';
+import { formFailure, formText } from '$lib/server/platform/http/forms';
+import { pageError } from '$lib/server/platform/http/problems';
+import { parseInput, uuid } from '$lib/server/platform/http/validation';
+import { roomActions, roomRequest } from '../../../../visits/[id]/room/room-actions';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const Decision = v.object({
+	guestId: uuid,
+	decision: v.picklist(['admit', 'decline', 'remove'], 'errors:field.invalid')
+});
+
+function requireStaff(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+	if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
+}
+
+/** The clinician's side of the visit room: start, run and end the visit. */
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event);
+	try {
+		const { runtime, ctx, id } = roomRequest(event);
+		const room = asJson(await roomView(ctx, runtime.video, id));
+		const chat = room.status === 'in_progress' ? asJson(await chatMessages(ctx, id)) : [];
+		return { room, chat, timeZone: null };
+	} catch (e) {
+		pageError(event, e);
+	}
+};
+
+export const actions: Actions = {
+	start: async (event) => {
+		requireStaff(event);
+		try {
+			const { runtime, ctx, id } = roomRequest(event);
+			await startVisit(ctx, runtime.video, id);
+			return { started: true };
+		} catch (e) {
+			return formFailure(event, e);
+		}
+	},
+	guest: async (event) => {
+		requireStaff(event);
+		const form = await event.request.formData();
+		try {
+			const { ctx, id } = roomRequest(event);
+			const { guestId, decision } = parseInput(Decision, {
+				guestId: formText(form, 'guestId'),
+				decision: formText(form, 'decision')
+			});
+			await decideGuest(ctx, id, guestId, decision);
+			return { decided: decision };
+		} catch (e) {
+			return formFailure(event, e);
+		}
+	},
+	recording: async (event) => {
+		requireStaff(event);
+		const form = await event.request.formData();
+		try {
+			const { runtime, ctx, id } = roomRequest(event);
+			await setRecording(ctx, runtime.video, id, formText(form, 'on') === 'true');
+			return { recording: true };
+		} catch (e) {
+			return formFailure(event, e);
+		}
+	},
+	end: async (event) => {
+		requireStaff(event);
+		try {
+			const { runtime, ctx, id } = roomRequest(event);
+			await endVisit(ctx, runtime.video, id);
+			return { ended: true };
+		} catch (e) {
+			return formFailure(event, e);
+		}
+	},
+	...roomActions
+};
