@@ -2,7 +2,9 @@
 //  - JavaScript (gzip) each patient page loads, measured in Chromium against the production build,
 //    and the PHQ-9 form's time to interactive on slow 3G with a 4x slower CPU;
 //  - outbox delivery throughput on PGlite (and PostgreSQL when BENCH_DATABASE_URL is set);
-//  - sign-in cost (Argon2id per hash) and session validations per second.
+//  - sign-in cost (Argon2id per hash) and session validations per second;
+//  - the visit room: join to waiting room on slow 3G, its JavaScript before and after the call starts,
+//    and what a peer-to-peer call sends (audio only; video in low-bandwidth mode).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -10,6 +12,7 @@ import { CHROMIUM } from './lib/chromium.js';
 import { buildIfNeeded } from './build-if-needed.js';
 import { START_PAGE_JS_BUDGET, measureScripts } from './lib/page-weight.js';
 import { patientSignIn, staffSignIn } from './lib/demo-session.js';
+import { visitRoomFigures } from './lib/bench-visit.js';
 
 const PORT = 4193;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -53,6 +56,7 @@ async function pageWeights() {
 		}
 		rows.push(...(await previsitPages(browser)));
 		await browser.close();
+		visit = await visitRoomFigures(BASE);
 		return rows;
 	} finally {
 		server.kill('SIGTERM');
@@ -134,6 +138,8 @@ async function previsitPages(browser) {
 }
 
 let intakeInteractiveMs = 0;
+/** @type {Awaited<ReturnType<typeof visitRoomFigures>> | undefined} */
+let visit;
 const pages = await pageWeights();
 const outbox = JSON.parse(
 	execFileSync(process.execPath, ['build/cli/bench-outbox.js'], { encoding: 'utf8', env: process.env }).trim()
@@ -179,6 +185,18 @@ console.table(
 process.stdout.write(
 	`PHQ-9 form interactive on slow 3G (400 kbps, 400 ms RTT) with 4x CPU slowdown: ${intakeInteractiveMs} ms\n`
 );
+if (visit) {
+	process.stdout.write('Visit room (peer-to-peer on Chromium’s fake camera and microphone)\n');
+	console.table([
+		{
+			'join → waiting room ms (slow 3G, 4x CPU)': visit.joinToWaitingRoomMs,
+			'page JS gzip KB': kb(visit.pageBeforeCall.gzip),
+			'added by the call KB': kb(visit.addedWhenCallStarts.gzip),
+			'audio-only send kbps': visit.audioOnlySendKbps,
+			'low-bandwidth video send kbps': visit.lowBandwidthVideoSendKbps
+		}
+	]);
+}
 process.stdout.write('Outbox delivery throughput (one worker, development sink)\n');
 console.table(
 	outbox.map((o) => ({
@@ -231,6 +249,7 @@ const results = {
 	node: process.version,
 	pages,
 	intakeInteractiveMs,
+	visit,
 	outbox,
 	identity,
 	scheduling,

@@ -21,6 +21,8 @@ declare global {
 			actor: Actor;
 			/** The signed-in staff member and their session, or null. */
 			auth: Authenticated | null;
+			/** This browser held a guest session whose visit has ended (or that the host withdrew). */
+			guestEnded?: boolean;
 			/** Undefined only while prerendering at build time. */
 			runtime: Runtime | undefined;
 		}

@@ -86,7 +86,10 @@ const session: Handle = async ({ event, resolve }) => {
 	if (guestToken && runtime && event.locals.actor.kind === 'anonymous') {
 		const guest = await authenticateGuest(runtime.db, guestToken);
 		if (guest) event.locals.actor = { kind: 'guest', ...guest };
-		else clearGuestCookie(event.cookies);
+		else {
+			clearGuestCookie(event.cookies);
+			event.locals.guestEnded = true;
+		}
 	}
 	return resolve(event);
 };

@@ -163,24 +163,53 @@ test('a p2p visit: waiting room, video both ways, audio only and back, chat both
 	await expect.poll(() => framesFrom(guest), { timeout: 30_000 }).toBeGreaterThan(0);
 	await expect(guest.getByRole('log')).toContainText('Hello, I will use the chat.');
 
+	// The interpreter's browser vanishes: the others see them go, and the visit goes on.
+	await guestContext.close();
+	await expect(clinician.locator('section[aria-labelledby="people-heading"]')).not.toContainText(
+		'Jordan Lee',
+		{
+			timeout: 20_000
+		}
+	);
+
 	// The timeline has every segment, in order.
 	const timeline = await (await doctor.request.get(`/api/v1/visits/${id}/timeline`)).json();
 	expect(timeline.segments.map((s: { modality: string }) => s.modality)).toEqual(['video', 'audio', 'video']);
 	expect(timeline.segments[0].end).toBe(timeline.segments[1].start);
 	expect(timeline.segments.at(-1).end).toBeNull();
 
+	// Marcus opens the visit in a second tab: the first one steps aside and says so.
+	const secondTab = await patientContext.newPage();
+	await secondTab.goto(`/visits/${id}/room`);
+	await expect(patient.getByRole('alert')).toContainText(en['link.superseded']);
+	await expect.poll(() => framesFrom(secondTab), { timeout: 30_000 }).toBeGreaterThan(0);
+	// The visit page in Arabic (right to left), for the patient and the clinician, mid-visit.
+	for (const page of [secondTab, clinician]) {
+		const path = page === clinician ? `/staff/visits/${id}/room` : `/visits/${id}/room`;
+		await page.goto(`${path}?lang=ar`);
+		await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+		await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+		await expectAccessible(page);
+		await page.goto(`${path}?lang=en`);
+		await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+	}
+	await expect.poll(() => framesFrom(secondTab), { timeout: 30_000 }).toBeGreaterThan(0);
+
 	// The clinician ends the visit: each side sees what comes next; the guest link is spent.
 	await clinician.getByRole('button', { name: en['host.end'] }).click();
-	await expect(patient.getByRole('heading', { name: en['ended.title'] })).toBeVisible();
-	await expect(patient.getByRole('link', { name: en['ended.book'] })).toBeVisible();
+	await expect(secondTab.getByRole('heading', { name: en['ended.title'] })).toBeVisible();
+	await expect(secondTab.getByRole('link', { name: en['ended.book'] })).toBeVisible();
 	await expect(clinician.getByText(en['ended.host_next'])).toBeVisible();
-	await expectAccessible(patient);
+	await expectAccessible(secondTab);
 	const ended = await (await doctor.request.get(`/api/v1/visits/${id}/timeline`)).json();
 	expect(ended.status).toBe('ended');
 	expect(ended.segments.at(-1).end).not.toBeNull();
-	const spent = await guest.goto(link);
+	const lateContext = await browser.newContext();
+	const late = await lateContext.newPage();
+	const spent = await late.goto(link);
 	expect(spent?.status()).toBe(410);
-	await expectAccessible(guest);
+	await expectAccessible(late);
+	await lateContext.close();
 
 	// No media SDK was loaded for peer-to-peer video.
 	const scripts = await patient.evaluate(() =>
@@ -190,5 +219,5 @@ test('a p2p visit: waiting room, video both ways, audio only and back, chat both
 			.join(' ')
 	);
 	expect(scripts).not.toMatch(/twilio-video|voice-sdk/i);
-	await Promise.all([doctor.close(), patientContext.close(), guestContext.close()]);
+	await Promise.all([doctor.close(), patientContext.close()]);
 });

@@ -49,6 +49,8 @@ export class RoomClient {
 	remote = $state<Record<string, MediaStream>>({});
 	local = $state<MediaStream | null>(null);
 	quality = $state<QualityLevel | null>(null);
+	/** The others' link quality, as each of their browsers measured it. */
+	remoteQuality = $state<Record<string, QualityLevel>>({});
 	adviseAudio = $state(false);
 	captions = $state<Record<string, string>>({});
 	/** Messages for the live region: arrivals, departures, modality changes. */
@@ -209,6 +211,7 @@ export class RoomClient {
 						this.remote = Object.fromEntries(Object.entries(this.remote).filter(([key]) => key !== id));
 					},
 					onQuality: (level) => this.onQuality(level),
+					onRemoteQuality: (id, level) => (this.remoteQuality = { ...this.remoteQuality, [id]: level }),
 					onCaption: (id, text) => (this.captions = { ...this.captions, [id]: text })
 				}
 			});

@@ -80,12 +80,16 @@ export async function connectP2p(
 		const stream = new MediaStream();
 		// Negotiated on both sides with the same id: part of the first offer, never renegotiated.
 		const captions = pc.createDataChannel('captions', { negotiated: true, id: 0 });
+		// Captions and each side's link quality travel browser to browser, never through the server.
 		captions.onmessage = (e) => {
 			try {
-				const { text, final } = JSON.parse(String(e.data)) as { text: string; final: boolean };
-				events.onCaption(id, String(text).slice(0, 500), !!final);
+				const message = JSON.parse(String(e.data)) as { text?: unknown; final?: unknown; level?: unknown };
+				if (typeof message.level === 'number' && message.level >= 0 && message.level <= 5)
+					events.onRemoteQuality(id, Math.round(message.level) as QualityLevel);
+				else if (typeof message.text === 'string')
+					events.onCaption(id, message.text.slice(0, 500), message.final === true);
 			} catch {
-				// A malformed caption is dropped.
+				// A malformed message is dropped.
 			}
 		};
 		const peer: Peer = { pc, stream, captions, pending: [] };
@@ -150,6 +154,10 @@ export async function connectP2p(
 		})();
 	});
 
+	function broadcast(message: string) {
+		for (const { captions } of peers.values()) if (captions.readyState === 'open') captions.send(message);
+	}
+
 	async function resend() {
 		for (const { pc } of peers.values()) await attach(pc);
 	}
@@ -175,6 +183,7 @@ export async function connectP2p(
 				if (level < worst) worst = level;
 			}
 			events.onQuality(worst);
+			broadcast(JSON.stringify({ level: worst }));
 		})();
 	}, 2000);
 
@@ -234,8 +243,7 @@ export async function connectP2p(
 			events.onRemoteGone(id);
 		},
 		sendCaption(text, final) {
-			const message = JSON.stringify({ text, final });
-			for (const { captions } of peers.values()) if (captions.readyState === 'open') captions.send(message);
+			broadcast(JSON.stringify({ text, final }));
 		},
 		async stats(): Promise<SendStats> {
 			let audio = 0;

@@ -148,7 +148,19 @@ function followRemotes(room: Room, events: CallEvents, lowBandwidth: boolean): v
 		events.onRemoteGone(identity);
 	};
 
-	room.on('participantConnected', (participant) => known.add(participant.identity));
+	// Each side's link quality (Network Quality API, remote: 1), so both sides see both.
+	const followRemoteQuality = (participant: RemoteParticipant) =>
+		participant.on('networkQualityLevelChanged', (level: number | null) => {
+			if (level !== null)
+				events.onRemoteQuality(
+					participant.identity,
+					LEVELS[Math.min(5, Math.max(0, Math.round(level)))] ?? 0
+				);
+		});
+	room.on('participantConnected', (participant) => {
+		known.add(participant.identity);
+		followRemoteQuality(participant);
+	});
 	room.on('trackSubscribed', (track, _publication, participant) => subscribed(track, participant));
 	room.on('trackUnsubscribed', (track, _publication, participant) => {
 		if (track.kind !== 'data') remotes.get(participant.identity)?.tracks.delete(track.sid);
@@ -168,6 +180,7 @@ function followRemotes(room: Room, events: CallEvents, lowBandwidth: boolean): v
 
 	for (const participant of room.participants.values()) {
 		known.add(participant.identity);
+		followRemoteQuality(participant);
 		for (const publication of participant.tracks.values()) {
 			if (publication.track) subscribed(publication.track, participant);
 		}

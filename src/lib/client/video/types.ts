@@ -24,6 +24,8 @@ export type CallEvents = {
 	onRemoteGone(participant: string): void;
 	/** This side's link quality (measured here; each side shows its own and sends it to the other). */
 	onQuality(level: QualityLevel): void;
+	/** Another participant's link quality, as their side measured it (so each side sees both). */
+	onRemoteQuality(participant: string, level: QualityLevel): void;
 	/** Text another participant's browser recognised from their own speech (live captions). */
 	onCaption(participant: string, text: string, final: boolean): void;
 };

@@ -98,4 +98,34 @@ describe('configuration', () => {
 			'SMTP_URL'
 		);
 	});
+
+	test('video is peer to peer until a Twilio API key is configured; ICE servers are validated', () => {
+		const sid = 'AC' + 'ab'.repeat(16);
+		expect(loadConfig({}).video).toEqual({ kind: 'p2p', stunUrls: [], turnUrls: [], turnSecret: undefined });
+		const p2p = loadConfig({
+			STUN_URLS: 'stun:stun.example.org:3478,stun:stun2.example.org',
+			TURN_URLS: 'turns:turn.example.org:443?transport=tcp',
+			TURN_SECRET: 'a-long-shared-turn-secret'
+		}).video;
+		expect(p2p).toEqual({
+			kind: 'p2p',
+			stunUrls: ['stun:stun.example.org:3478', 'stun:stun2.example.org'],
+			turnUrls: ['turns:turn.example.org:443?transport=tcp'],
+			turnSecret: 'a-long-shared-turn-secret'
+		});
+		const twilio = {
+			TWILIO_ACCOUNT_SID: sid,
+			TWILIO_AUTH_TOKEN: 'a-real-looking-auth-token',
+			TWILIO_FROM_NUMBER: '+15005550006',
+			TWILIO_API_KEY_SID: 'SK' + 'cd'.repeat(16),
+			TWILIO_API_KEY_SECRET: 'a-real-looking-key-secret'
+		};
+		expect(loadConfig(twilio).video).toMatchObject({ kind: 'twilio', apiKeySid: twilio.TWILIO_API_KEY_SID });
+		expect(() => loadConfig({ ...twilio, TWILIO_API_KEY_SECRET: '' })).toThrow('TWILIO_API_KEY_SECRET');
+		expect(() =>
+			loadConfig({ TWILIO_API_KEY_SID: twilio.TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET: 'x'.repeat(20) })
+		).toThrow('TWILIO_ACCOUNT_SID');
+		expect(() => loadConfig({ STUN_URLS: 'http://stun.example.org' })).toThrow('STUN_URLS');
+		expect(() => loadConfig({ TURN_URLS: 'turn:turn.example.org' })).toThrow('TURN_SECRET');
+	});
 });

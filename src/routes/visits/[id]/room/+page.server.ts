@@ -4,12 +4,15 @@ import { enterWaitingRoom } from '$lib/server/visits/room';
 import { roomView } from '$lib/server/visits/view';
 import { asJson } from '$lib/server/platform/http/json';
 import { formFailure } from '$lib/server/platform/http/forms';
+import { AppError } from '$lib/server/platform/errors';
 import { pageError } from '$lib/server/platform/http/problems';
 import { roomActions, roomRequest } from './room-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function requireParticipant(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const kind = event.locals.actor.kind;
+	// A guest coming back after the visit: say so, rather than ask them to sign in.
+	if (kind === 'anonymous' && event.locals.guestEnded) pageError(event, new AppError('VISIT_ENDED'));
 	if (kind === 'staff') redirect(303, `/staff/visits/${event.params.id}/room`);
 	if (kind !== 'patient' && kind !== 'guest') redirect(303, '/sign-in');
 }
