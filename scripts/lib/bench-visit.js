@@ -19,17 +19,23 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Collects the scripts a page fetches while `during` runs. @param {import('playwright-core').Page} page */
 async function scriptsDuring(page, during) {
-	/** @type {Promise<number>[]} */
+	/** @type {Promise<number | null>[]} */
 	const sizes = [];
 	/** @param {import('playwright-core').Response} response */
 	const onResponse = (response) => {
 		if (response.request().resourceType() === 'script')
-			sizes.push(response.body().then((body) => zlib.gzipSync(body, { level: 9 }).length));
+			sizes.push(
+				response.body().then(
+					(body) => zlib.gzipSync(body, { level: 9 }).length,
+					// A script of a page navigated away from before it finished: not this page's.
+					() => null
+				)
+			);
 	};
 	page.on('response', onResponse);
 	await during();
 	page.off('response', onResponse);
-	const all = await Promise.all(sizes);
+	const all = (await Promise.all(sizes)).filter((n) => n !== null);
 	return { scripts: all.length, gzip: all.reduce((a, b) => a + b, 0) };
 }
 
@@ -85,6 +91,7 @@ export async function visitRoomFigures(base) {
 		await patient.locator('#setting-home').check();
 		await patient.locator('form.stacked-form button[type=submit]').click();
 		await patient.waitForURL((url) => !url.pathname.endsWith('/check-in'));
+		await patient.waitForLoadState('networkidle');
 
 		// Before the call: the visit page as the patient loads it.
 		const before = await scriptsDuring(patient, () =>

@@ -27,7 +27,9 @@ export async function patientSignIn(page, contact, to) {
 	await page.goto('/sign-in');
 	await page.locator('#contact').fill(contact);
 	await page.locator('form[action="?/request"] button[type=submit]').click();
-	for (let i = 0; i < 50; i++) {
+	// The bench's server has no EHR beside it: the outbox worker also retries those deliveries, so a
+	// text may take a while to come out.
+	for (let i = 0; i < 150; i++) {
 		const { messages } = await (await page.request.get('/dev/outbox.json')).json();
 		// The code is in the newest text to the patient since the request (not a booking text).
 		const message = messages.find(

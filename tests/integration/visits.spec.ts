@@ -528,75 +528,28 @@ describe.each(DATABASE_KINDS)('the visit room on %s', (kind) => {
 		const open = await t.db.selectFrom('visit_connections').select('closed_reason').execute();
 		expect(open).toEqual([{ closed_reason: 'left' }]);
 	});
-});
 
-describe.each(DATABASE_KINDS)('a guest following the room on %s', (kind) => {
-	const database = useTestDatabase(kind);
-	const phi = testPhiCipher();
-
-	test('receives the chat so far once admitted, not before', async () => {
-		const db = database().db;
-		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
-		const scheduler = testContext(db, {
-			phi,
-			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test')
-		});
-		const marcus = await patientNamed(db, phi, 'Marcus');
-		const [slot] = await searchSlots(scheduler.ctx, {
-			patientState: 'CO',
-			from: '2026-12-02',
-			to: '2026-12-02',
-			modality: 'video',
-			limit: 1
-		});
-		const { appointment } = await bookAppointment(
-			scheduler.ctx,
-			{ patientId: marcus.id, slotId: slot!.id, modality: 'video', patientState: 'CO' },
-			{ idempotencyKey: 'guest-follow' }
-		);
-		const now = new Date(appointment.start.getTime() - 5 * 60_000).toISOString();
-		const patient = testContext(db, {
-			phi,
-			now,
-			actor: { kind: 'patient', id: marcus.id, organizationId: marcus.organizationId }
-		}).ctx;
-		const clinician = testContext(db, {
-			phi,
-			now,
-			actor: {
-				kind: 'staff',
-				id: appointment.clinicianId,
-				organizationId: marcus.organizationId,
-				roles: ['clinician']
-			}
-		}).ctx;
-		await submitCheckIn(patient, appointment.id, { ...CHECK_IN, locationState: 'CO' });
-		const { recordVerbalConsent } = await import('../../src/lib/server/previsit/consent');
-		await recordVerbalConsent(clinician, appointment.id, 'telehealth');
-		await enterWaitingRoom(patient, appointment.id);
-		await startVisit(clinician, p2p, appointment.id);
-		await postChatMessage(patient, appointment.id, 'before the interpreter came');
-		const anonymous = testContext(db, { phi, now, actor: { kind: 'anonymous' } }).ctx;
+	test('a guest following the room receives the chat so far once admitted, not before', async () => {
+		const t = await setup();
+		await t.ready();
+		await enterWaitingRoom(t.patient(), t.appointment.id);
+		await startVisit(t.clinician(), p2p, t.appointment.id);
+		await postChatMessage(t.patient(), t.appointment.id, 'before the interpreter came');
+		const anonymous = t.as({ kind: 'anonymous' });
 		const { id: guestId } = await inviteGuest(
-			clinician,
-			appointment.id,
+			t.clinician(),
+			t.appointment.id,
 			{ role: 'interpreter', name: 'Jordan', contact: '+17205550199', language: 'en' },
 			BASE
 		);
-		const row = await db
+		const row = await t.db
 			.selectFrom('outbox')
 			.selectAll()
 			.where('idempotency_key', '=', `guest:${guestId}`)
 			.executeTakeFirstOrThrow();
-		const link = /\/guest\/([a-z2-7]{32})$/.exec(
-			((await openPayload(db, phi, row)) as { body: string }).body
-		)![1]!;
-		const { sessionToken } = await askToJoin(anonymous, link);
-		const guest = testContext(db, {
-			phi,
-			now,
-			actor: { kind: 'guest', ...(await authenticateGuest(db, sessionToken))! }
-		}).ctx;
+		const body = ((await openPayload(t.db, phi, row)) as { body: string }).body;
+		const { sessionToken } = await askToJoin(anonymous, /\/guest\/([a-z2-7]{32})$/.exec(body)![1]!);
+		const guest = t.as({ kind: 'guest', ...(await authenticateGuest(t.db, sessionToken))! });
 
 		const events = await createEventBus(database().handle);
 		const received: RoomMessage[] = [];
@@ -605,7 +558,7 @@ describe.each(DATABASE_KINDS)('a guest following the room on %s', (kind) => {
 		const following = followRoom(
 			guest,
 			{ events, video: p2p },
-			appointment.id,
+			t.appointment.id,
 			(m) => {
 				received.push(m);
 				heard();
@@ -619,7 +572,7 @@ describe.each(DATABASE_KINDS)('a guest following the room on %s', (kind) => {
 			});
 		await until(() => received.some((m) => m.event === 'state'));
 		expect(received.some((m) => m.event === 'chat')).toBe(false);
-		await decideGuest(clinician, appointment.id, guestId, 'admit');
+		await decideGuest(t.clinician(), t.appointment.id, guestId, 'admit');
 		await until(() => received.some((m) => m.event === 'chat'));
 		expect(received.find((m) => m.event === 'chat')!.data).toMatchObject([
 			{ body: 'before the interpreter came' }
