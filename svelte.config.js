@@ -31,6 +31,10 @@ const config = {
 		alias: {
 			$locales: 'locales',
 			$telephony: 'telephony'
+		},
+		// The IVR flows and their tests are type-checked and linted with the app.
+		typescript: {
+			config: (config) => ({ ...config, include: [...config.include, '../telephony/**/*.ts'] })
 		}
 	}
 };

@@ -57,6 +57,8 @@ const EnvSchema = v.object({
 		v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(65535)),
 		'2575'
 	),
+	// The clinic's staff line that callers reach by pressing 0 on the phone line (E.164).
+	IVR_STAFF_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\+[1-9]\d{6,14}$/))),
 	// Twilio Video signs access tokens with an API key (twilio.com/docs/iam/api-keys), not the auth token.
 	TWILIO_API_KEY_SID: v.optional(v.pipe(v.string(), v.regex(/^SK[0-9a-f]{32}$/))),
 	TWILIO_API_KEY_SECRET: v.optional(v.pipe(v.string(), v.minLength(16))),
@@ -121,6 +123,8 @@ export type Config = {
 	hl7: { host: string; port: number; sandbox: boolean } | null;
 	sandboxMllpPort: number;
 	video: VideoSettings;
+	/** The staff line callers reach by pressing 0 (IVR_STAFF_NUMBER); null: they are called back. */
+	ivrStaffNumber: string | null;
 };
 
 export type X12Parties = { sender: string; receiver: string; telehealthServiceTypes: string[] };
@@ -241,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 				? null
 				: { host: '127.0.0.1', port: e.SANDBOX_MLLP_PORT, sandbox: true },
 		sandboxMllpPort: e.SANDBOX_MLLP_PORT,
+		ivrStaffNumber: e.IVR_STAFF_NUMBER ?? null,
 		video:
 			e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
 				? {

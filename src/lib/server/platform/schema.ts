@@ -123,6 +123,8 @@ export interface ConsentsTable {
 	user_agent: string | null;
 	attested_by: string | null;
 	revoked_at: Date | null;
+	/** The phone call a verbal consent was given on (IVR). */
+	call_sid: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IntakeResponsesTable {
@@ -258,6 +260,15 @@ export interface VisitEventsTable {
 	recipient: string | null;
 	payload: ColumnType<unknown, string, string>;
 	created_at: Date;
+}
+
+export interface IvrCallsTable {
+	call_sid: string;
+	state: ColumnType<unknown, string, string>;
+	last_request: string | null;
+	last_answer: string | null;
+	started_at: Date;
+	updated_at: Date;
 }
 
 export interface EhrSyncCursorsTable {
@@ -606,6 +617,7 @@ export interface Database {
 	visit_chat_messages: VisitChatMessagesTable;
 	visit_connections: VisitConnectionsTable;
 	visit_events: VisitEventsTable;
+	ivr_calls: IvrCallsTable;
 	coverages: CoveragesTable;
 	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;

@@ -191,6 +191,8 @@ async function insertConsent(
 		ip: string | null;
 		userAgent: string | null;
 		attestedBy: string | null;
+		/** The phone call a keypad consent was given on. */
+		callSid?: string;
 	}
 ): Promise<string> {
 	const id = randomUUID();
@@ -211,7 +213,8 @@ async function insertConsent(
 			expires_at: new Date(consent.givenAt.getTime() + CONSENT_VALIDITY_DAYS * 86_400_000),
 			ip: consent.ip,
 			user_agent: consent.userAgent?.slice(0, 512) ?? null,
-			attested_by: consent.attestedBy
+			attested_by: consent.attestedBy,
+			call_sid: consent.callSid ?? null
 		})
 		.execute();
 	return id;
@@ -319,6 +322,41 @@ export async function recordVerbalConsent(
 			{ ...attempt, organizationId: view.appointment.organizationId, details: { kind } },
 			tx
 		);
+		return { consentId };
+	});
+}
+
+/**
+ * Consent given on the phone line: the patient, identified by date of birth, heard the summary in
+ * their language and pressed 1. Kept as verbal consent with the call's CallSid (DOMAIN.md, Consent:
+ * "documented verbal consent").
+ */
+export async function recordIvrConsent(
+	ctx: ServiceContext,
+	appointmentId: string,
+	callSid: string
+): Promise<{ consentId: string }> {
+	const attempt = { action: 'consent.ivr', resourceType: 'appointment', resourceId: appointmentId };
+	if (ctx.actor.kind !== 'patient') return refuseAsNotFound(ctx, attempt);
+	const view = await consentForVisit(ctx, appointmentId);
+	const template = view.telehealth.template;
+	if (!template) throw new AppError('CONSENT_OUTDATED');
+	const patient = (await readPatient(ctx.db, ctx.phi, view.appointment.patientId))!;
+	return ctx.db.transaction().execute(async (tx) => {
+		const consentId = await insertConsent(tx, ctx.phi, {
+			organizationId: view.appointment.organizationId,
+			patientId: patient.id,
+			appointmentId,
+			template,
+			method: 'verbal_ivr',
+			signerName: `${patient.givenName} ${patient.familyName}`,
+			givenAt: ctx.clock.now(),
+			ip: null,
+			userAgent: null,
+			attestedBy: null,
+			callSid
+		});
+		await ctx.audit.record({ ...attempt, organizationId: view.appointment.organizationId }, tx);
 		return { consentId };
 	});
 }

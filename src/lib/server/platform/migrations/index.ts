@@ -16,6 +16,7 @@ import * as intake from './0014_intake';
 import * as eligibility from './0015_eligibility';
 import * as readiness from './0016_readiness';
 import * as visits from './0017_visits';
+import * as ivr from './0018_ivr';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
 	'0014_intake': intake,
 	'0015_eligibility': eligibility,
 	'0016_readiness': readiness,
-	'0017_visits': visits
+	'0017_visits': visits,
+	'0018_ivr': ivr
 };

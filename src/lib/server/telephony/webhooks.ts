@@ -1,0 +1,39 @@
+import type { Runtime } from '../platform/runtime';
+import { publicBaseUrl } from '../platform/runtime';
+import { AppError } from '../platform/errors';
+import { readSignedWebhook } from '../integrations/twilio/webhook';
+import type { CallRequest, IvrDeps } from './ivr';
+
+/** The IVR's dependencies on a running app. */
+export function ivrDeps(runtime: Runtime): IvrDeps {
+	return {
+		db: runtime.db,
+		phi: runtime.phi,
+		clock: runtime.clock,
+		logger: runtime.logger.child({ component: 'ivr' }),
+		baseUrl: publicBaseUrl(runtime.config),
+		staffNumber: runtime.config.ivrStaffNumber
+	};
+}
+
+/** A voice webhook's parameters, signed by Twilio for its full public URL (403 otherwise). */
+export async function readCallRequest(runtime: Runtime, request: Request, url: URL): Promise<CallRequest> {
+	const params = await readSignedWebhook(request, url, {
+		authToken: runtime.config.twilioAuthToken,
+		publicBaseUrl: runtime.config.publicBaseUrl
+	});
+	if (!params.CallSid || !/^CA[0-9a-f]{32}$/.test(params.CallSid)) throw new AppError('BAD_REQUEST');
+	const digits = params.Digits && /^[0-9*#]{1,12}$/.test(params.Digits) ? params.Digits : undefined;
+	const token = request.headers.get('i-twilio-idempotency-token')?.slice(0, 128);
+	return {
+		CallSid: params.CallSid,
+		From: params.From,
+		To: params.To,
+		Digits: digits,
+		idempotencyToken: token
+	};
+}
+
+/** TwiML, as Twilio expects it. */
+export const twiml = (body: string) =>
+	new Response(body, { headers: { 'content-type': 'text/xml; charset=utf-8' } });

@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import { NEW_CALL, answer, greet, type CallState, type FlowUrls, type Speaker } from './flow';
+
+// Prompts as their keys, so the flow is read without any language.
+const speak: Speaker = (response, language, key, params) =>
+	response.say(
+		{ language } as never,
+		`${key}${params && Object.keys(params).length ? JSON.stringify(params) : ''}`
+	);
+const urls: FlowUrls = {
+	gather: 'https://clinic.example.org/telephony/voice/gather',
+	hold: 'https://clinic.example.org/telephony/voice/hold',
+	staffNumber: '+15125550000',
+	conference: (id) => `visit-${id}`
+};
+const said = (twiml: string) => [...twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!);
+const name = (code: string) => (code === 'TX' ? 'Texas' : code);
+const at = (step: CallState['step'], extra: Partial<CallState> = {}): CallState => ({
+	...NEW_CALL,
+	step,
+	patientId: 'p1',
+	appointmentId: 'a1',
+	...extra
+});
+
+describe('the phone check-in flow', () => {
+	test('a call opens on the language menu, each option in its own language, with the gather posting back', () => {
+		const { twiml, next } = greet(speak, urls);
+		expect(twiml).toMatch(
+			/^<\?xml[^>]*><Response><Gather input="dtmf" action="https:\/\/clinic\.example\.org\/telephony\/voice\/gather"/
+		);
+		expect(twiml).toContain('numDigits="1"');
+		expect([...twiml.matchAll(/language="([^"]+)"/g)].map((m) => m[1])).toEqual([
+			'en',
+			'es',
+			'zh-Hans',
+			'vi',
+			'tl',
+			'ko',
+			'ru',
+			'ar',
+			'ht'
+		]);
+		expect(next.step).toBe('language');
+	});
+
+	test.each([
+		[
+			'a recognised caller goes to the birth date',
+			{ caller: { patientId: 'p1', appointmentId: 'a1' } },
+			'dob'
+		],
+		['anyone else is asked for the visit code', { caller: null }, 'code']
+	] as const)('%s', (_, facts, step) => {
+		const turn = answer(speak, urls, NEW_CALL, '2', facts, name);
+		expect(turn.next).toMatchObject({ step, language: 'es' });
+		expect(said(turn.twiml)[0]).toBe(`ivr:${step}.ask`);
+	});
+
+	test('0 reaches staff from any step; without a staff line the caller is told they will be called back', () => {
+		for (const step of ['language', 'code', 'dob', 'location', 'consent'] as const) {
+			const turn = answer(speak, urls, at(step), '0', {}, name);
+			expect(turn.twiml).toContain('<Dial>+15125550000</Dial>');
+			expect(turn.next.step).toBe('finished');
+		}
+		const alone = answer(speak, { ...urls, staffNumber: null }, at('dob'), '0', {}, name);
+		expect(said(alone.twiml)).toEqual(['ivr:staff.unavailable']);
+		expect(alone.effects).toEqual(['alert_staff']);
+	});
+
+	test('the place is said by name, and a refused licence or a declined consent ends the call kindly', () => {
+		const visit = { state: 'TX', consentCurrent: false };
+		const asked = answer(speak, urls, at('dob'), '01171995', { dobMatches: true, visit }, name);
+		expect(said(asked.twiml)[0]).toBe('ivr:location.ask{"state":"Texas"}');
+		const refused = answer(speak, urls, at('location'), '1', { visit, licensed: false }, name);
+		expect(said(refused.twiml)).toEqual(['ivr:licensure.refused{"state":"Texas"}']);
+		expect(refused.twiml).toContain('<Hangup/>');
+		expect(answer(speak, urls, at('location'), '1', { visit, licensed: true }, name).next.step).toBe(
+			'consent'
+		);
+		expect(
+			answer(
+				speak,
+				urls,
+				at('location'),
+				'1',
+				{ visit: { ...visit, consentCurrent: true }, licensed: true },
+				name
+			).effects
+		).toEqual(['wait']);
+		const declined = answer(speak, urls, at('consent'), '3', {}, name);
+		expect(said(declined.twiml)).toEqual(['ivr:consent.declined']);
+		// An agreement the service could not record does not put the caller through.
+		expect(answer(speak, urls, at('consent'), '1', {}, name).next.step).toBe('consent');
+	});
+
+	test('silence is asked again twice, then the caller is offered staff', () => {
+		let state = at('code');
+		for (const expected of [1, 2]) {
+			const turn = answer(speak, urls, state, null, {}, name);
+			expect(said(turn.twiml)[0]).toBe('ivr:no_input');
+			state = turn.next;
+			expect(state.misses).toBe(expected);
+		}
+		expect(answer(speak, urls, state, null, {}, name).twiml).toContain('<Dial>');
+	});
+});

@@ -1,0 +1,312 @@
+import twilio from 'twilio';
+
+/**
+ * The phone line's visit check-in as a pure function: (call state, keypad input, facts the service
+ * looked up) → TwiML and the next state. It speaks; the service (src/lib/server/telephony/ivr.ts)
+ * looks things up and writes. Nothing about the patient is said before their date of birth matched.
+ */
+
+/** The languages of the first menu, in the order of their keys (1 English, 2 español, ...). */
+export const MENU_LANGUAGES = ['en', 'es', 'zh-Hans', 'vi', 'tl', 'ko', 'ru', 'ar', 'ht'] as const;
+
+export type Step = 'language' | 'code' | 'dob' | 'location' | 'consent' | 'hold' | 'finished';
+
+export type CallState = {
+	step: Step;
+	language: string;
+	/** Silences and wrong keys at this step (re-prompted twice, then the caller is offered staff). */
+	misses: number;
+	patientId: string | null;
+	appointmentId: string | null;
+	dobFailures: number;
+};
+
+export const NEW_CALL: CallState = {
+	step: 'language',
+	language: 'en',
+	misses: 0,
+	patientId: null,
+	appointmentId: null,
+	dobFailures: 0
+};
+
+type Identified = { patientId: string; appointmentId: string };
+
+/** What the service found out for this turn (only what the step needs). */
+export type Facts = {
+	/** After the language: the one patient whose number called, with a visit now (null: none or several). */
+	caller?: Identified | null;
+	/** At the code step: whose visit the code names (null: no such code). */
+	code?: Identified | null;
+	dobMatches?: boolean;
+	/** Once identified: where the visit says the patient is, and whether their consent is current. */
+	visit?: { state: string; consentCurrent: boolean };
+	/** After the caller confirmed where they are: whether the clinician may practise there. */
+	licensed?: boolean;
+	/** After the caller agreed: the consent was recorded. */
+	consentRecorded?: boolean;
+};
+
+/** What the service does after this turn. */
+export type Effect = 'wait' | 'lock' | 'alert_staff';
+
+export type Turn = { twiml: string; next: CallState; effects: Effect[] };
+
+/** Speaks a prompt in a language: TTS with a voice, or a recorded file for a language TTS lacks. */
+export type Speaker = (
+	response:
+		| InstanceType<typeof twilio.twiml.VoiceResponse>
+		| ReturnType<InstanceType<typeof twilio.twiml.VoiceResponse>['gather']>,
+	language: string,
+	key: string,
+	params?: Record<string, string>
+) => void;
+
+export type FlowUrls = {
+	gather: string;
+	hold: string;
+	staffNumber: string | null;
+	conference: (visitId: string) => string;
+};
+
+/** Times each step is asked again after silence or a wrong key before the caller is offered staff. */
+const MAX_MISSES = 2;
+const MAX_DOB_FAILURES = 3;
+
+const DIGITS: Partial<Record<Step, { numDigits?: number; finishOnKey?: string }>> = {
+	language: { numDigits: 1 },
+	code: { numDigits: 6 },
+	dob: { numDigits: 8 },
+	location: { numDigits: 1 },
+	consent: { numDigits: 1 }
+};
+
+function ask(
+	speak: Speaker,
+	urls: FlowUrls,
+	state: CallState,
+	before: string[],
+	params: Record<string, string> = {}
+) {
+	const response = new twilio.twiml.VoiceResponse();
+	const gather = response.gather({
+		input: ['dtmf'],
+		action: urls.gather,
+		method: 'POST',
+		timeout: 8,
+		actionOnEmptyResult: true,
+		...DIGITS[state.step]
+	});
+	for (const key of before) speak(gather, state.language, key, params);
+	if (state.step === 'language') {
+		// Each option in its own language, so every caller hears theirs.
+		MENU_LANGUAGES.forEach((language, i) =>
+			speak(gather, language, 'ivr:language.option', { digit: String(i + 1) })
+		);
+	} else {
+		speak(gather, state.language, `ivr:${state.step}.ask`, params);
+		speak(gather, state.language, 'ivr:repeat_hint');
+	}
+	return response.toString();
+}
+
+function farewell(speak: Speaker, state: CallState, key: string, params: Record<string, string> = {}) {
+	const response = new twilio.twiml.VoiceResponse();
+	speak(response, state.language, key, params);
+	response.hangup();
+	return response.toString();
+}
+
+function toStaff(speak: Speaker, urls: FlowUrls, state: CallState): Turn {
+	const next = { ...state, step: 'finished' as const };
+	if (!urls.staffNumber)
+		return { twiml: farewell(speak, state, 'ivr:staff.unavailable'), next, effects: ['alert_staff'] };
+	const response = new twilio.twiml.VoiceResponse();
+	speak(response, state.language, 'ivr:staff.connect');
+	response.dial(urls.staffNumber);
+	return { twiml: response.toString(), next, effects: [] };
+}
+
+/** Asks the current step again after silence or a wrong key; after two, offers staff. */
+function miss(
+	speak: Speaker,
+	urls: FlowUrls,
+	state: CallState,
+	silent: boolean,
+	params: Record<string, string> = {}
+): Turn {
+	if (state.misses >= MAX_MISSES) {
+		return toStaff(speak, urls, state);
+	}
+	const next = { ...state, misses: state.misses + 1 };
+	return {
+		twiml: ask(speak, urls, next, [silent ? 'ivr:no_input' : 'ivr:invalid'], params),
+		next,
+		effects: []
+	};
+}
+
+function moveTo(
+	speak: Speaker,
+	urls: FlowUrls,
+	state: CallState,
+	step: Step,
+	before: string[] = [],
+	params: Record<string, string> = {}
+): Turn {
+	const next = { ...state, step, misses: 0 };
+	return { twiml: ask(speak, urls, next, before, params), next, effects: [] };
+}
+
+function stateParams(speakState: (code: string) => string, facts: Facts) {
+	return { state: facts.visit ? speakState(facts.visit.state) : '' };
+}
+
+/** After identification and the date of birth: confirm where the caller is. */
+function afterIdentity(
+	speak: Speaker,
+	urls: FlowUrls,
+	state: CallState,
+	facts: Facts,
+	stateName: (code: string) => string
+): Turn {
+	return moveTo(speak, urls, state, 'location', [], stateParams(stateName, facts));
+}
+
+function hold(speak: Speaker, urls: FlowUrls, state: CallState): Turn {
+	const response = new twilio.twiml.VoiceResponse();
+	speak(response, state.language, 'ivr:hold.intro');
+	const dial = response.dial();
+	dial.conference(
+		{
+			waitUrl: urls.hold,
+			waitMethod: 'POST',
+			startConferenceOnEnter: false,
+			endConferenceOnExit: true,
+			beep: 'false'
+		},
+		urls.conference(state.appointmentId!)
+	);
+	return { twiml: response.toString(), next: { ...state, step: 'hold', misses: 0 }, effects: ['wait'] };
+}
+
+/** The first answer to a call: the language menu. */
+export function greet(speak: Speaker, urls: FlowUrls): Turn {
+	return { twiml: ask(speak, urls, NEW_CALL, []), next: NEW_CALL, effects: [] };
+}
+
+/**
+ * One keypad answer. `digits` is null on silence; '*' repeats the prompt; '0' reaches staff at any
+ * step. `stateName` says a state's name in the call's language.
+ */
+export function answer(
+	speak: Speaker,
+	urls: FlowUrls,
+	state: CallState,
+	digits: string | null,
+	facts: Facts,
+	stateName: (code: string) => string
+): Turn {
+	if (state.step === 'hold' || state.step === 'finished') return hold(speak, urls, state);
+	if (digits === '0') return toStaff(speak, urls, state);
+	const params = state.step === 'location' ? stateParams(stateName, facts) : {};
+	if (digits === '*') return { twiml: ask(speak, urls, state, [], params), next: state, effects: [] };
+	if (!digits) return miss(speak, urls, state, true, params);
+
+	switch (state.step) {
+		case 'language': {
+			const language = MENU_LANGUAGES[Number(digits) - 1];
+			if (!language || digits.length !== 1) return miss(speak, urls, state, false);
+			const chosen = { ...state, language };
+			if (facts.caller) {
+				return moveTo(speak, urls, { ...chosen, ...facts.caller }, 'dob');
+			}
+			return moveTo(speak, urls, chosen, 'code');
+		}
+		case 'code': {
+			if (!/^\d{6}$/.test(digits)) return miss(speak, urls, state, false);
+			// One answer for a wrong code: it reveals nothing about whose it might be.
+			if (!facts.code) return miss(speak, urls, state, false);
+			return moveTo(speak, urls, { ...state, ...facts.code }, 'dob');
+		}
+		case 'dob': {
+			if (facts.dobMatches) return afterIdentity(speak, urls, { ...state, dobFailures: 0 }, facts, stateName);
+			const failures = state.dobFailures + 1;
+			if (failures >= MAX_DOB_FAILURES) {
+				return {
+					twiml: farewell(speak, state, 'ivr:locked'),
+					next: { ...state, step: 'finished', dobFailures: failures },
+					effects: ['lock']
+				};
+			}
+			return {
+				twiml: ask(speak, urls, { ...state, dobFailures: failures }, ['ivr:dob.wrong']),
+				next: { ...state, dobFailures: failures, misses: 0 },
+				effects: []
+			};
+		}
+		case 'location': {
+			if (digits === '2') {
+				return {
+					...toStaffOrCallBack(speak, urls, state, 'ivr:location.elsewhere'),
+					effects: ['alert_staff']
+				};
+			}
+			if (digits !== '1') return miss(speak, urls, state, false, params);
+			if (facts.licensed === false) {
+				return {
+					twiml: farewell(speak, state, 'ivr:licensure.refused', params),
+					next: { ...state, step: 'finished' },
+					effects: ['alert_staff']
+				};
+			}
+			if (facts.visit?.consentCurrent) return hold(speak, urls, state);
+			return moveTo(speak, urls, state, 'consent');
+		}
+		case 'consent': {
+			if (digits === '1' && facts.consentRecorded) return hold(speak, urls, state);
+			if (digits === '2') return { twiml: ask(speak, urls, state, []), next: state, effects: [] };
+			if (digits === '3') {
+				return {
+					twiml: farewell(speak, state, 'ivr:consent.declined'),
+					next: { ...state, step: 'finished' },
+					effects: ['alert_staff']
+				};
+			}
+			return miss(speak, urls, state, false);
+		}
+	}
+}
+
+function toStaffOrCallBack(
+	speak: Speaker,
+	urls: FlowUrls,
+	state: CallState,
+	key: string
+): Omit<Turn, 'effects'> {
+	const next = { ...state, step: 'finished' as const };
+	const response = new twilio.twiml.VoiceResponse();
+	speak(response, state.language, key);
+	if (urls.staffNumber) {
+		speak(response, state.language, 'ivr:staff.connect');
+		response.dial(urls.staffNumber);
+	} else {
+		speak(response, state.language, 'ivr:staff.unavailable');
+		response.hangup();
+	}
+	return { twiml: response.toString(), next };
+}
+
+/** Says one last thing and hangs up. */
+export function goodbye(speak: Speaker, state: CallState, key: string): Turn {
+	return { twiml: farewell(speak, state, key), next: { ...state, step: 'finished' }, effects: [] };
+}
+
+/** What callers hear while they wait for the clinician: an update, then music, again and again. */
+export function holdMusic(speak: Speaker, language: string, musicUrl: string | null): string {
+	const response = new twilio.twiml.VoiceResponse();
+	speak(response, language, 'ivr:hold.update');
+	if (musicUrl) response.play(musicUrl);
+	else response.pause({ length: 30 });
+	return response.toString();
+}
