@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import twilio from 'twilio';
 import en from '../../locales/en/ivr.json' with { type: 'json' };
+import staff from '../../locales/en/staff.json' with { type: 'json' };
 import { DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../src/lib/server/platform/config';
+import { DEMO_PASSWORD, expectAccessible, freshCode } from './helpers';
 
 /** A voice webhook as Twilio posts it: form fields, signed over the full URL it calls. */
 function post(request: APIRequestContext, url: string, params: Record<string, string>, signature?: string) {
@@ -64,4 +66,55 @@ test.describe('the phone line (public contract)', () => {
 			(await post(request, `${baseURL}/telephony/voice/gather`, { ...call, Digits: '2' }, signedFor)).status()
 		).toBe(403);
 	});
+});
+
+test('the phone simulator walks a landline patient through check-in to the visit’s hold line', async ({
+	browser
+}) => {
+	const admin = 'admin@demo.anyvisit.test';
+	const office = await browser.newContext();
+	await office.request.post('/api/v1/auth/login', {
+		data: { email: admin, password: DEMO_PASSWORD, otp: await freshCode(admin) }
+	});
+	expect(
+		(await office.request.patch('/api/v1/organization', { data: { checkInOpensMinutes: 10_080 } })).status()
+	).toBe(200);
+	const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+	const { items: slots } = await (
+		await office.request.get(`/api/v1/slots?patientState=WI&from=${day(1)}&to=${day(6)}&modality=phone`)
+	).json();
+	const { items: patients } = await (await office.request.get('/api/v1/patients?query=Dorothy')).json();
+	const booked = await office.request.post('/api/v1/appointments', {
+		data: { slotId: slots[0].id, patientId: patients[0].id, modality: 'phone', patientState: 'WI' },
+		headers: { 'idempotency-key': `phone-e2e-${Date.now()}` }
+	});
+	expect(booked.status()).toBe(201);
+	const { id } = await booked.json();
+
+	const page = await office.newPage();
+	await page.goto('/dev/phone?lang=en');
+	await expectAccessible(page);
+	await page.getByLabel(staff['phone.from']).fill('+16085550104');
+	await page.getByRole('button', { name: staff['phone.call'] }).click();
+	await expect(page.getByRole('log')).toContainText(en['language.option'].replace('{{digit}}', '1'));
+	await expectAccessible(page);
+	const press = async (keys: string, expected: string) => {
+		await page.getByLabel(staff['phone.keys']).fill(keys);
+		await page.getByRole('button', { name: staff['phone.send'] }).click();
+		await expect(page.getByRole('log')).toContainText(expected);
+	};
+	// Dorothy's number is recognised; nothing about her is said before her birth date.
+	await press('1', en['dob.ask']);
+	await press('06051943', en['location.ask'].replace('{{state}}', 'Wisconsin'));
+	await page.getByLabel(staff['phone.keys']).fill('1');
+	await page.getByRole('button', { name: staff['phone.send'] }).click();
+	await expect(page.getByRole('log')).not.toContainText(en['location.ask'].replace('{{state}}', 'Wisconsin'));
+	// Consent is asked when none is current (another test may have given hers).
+	if (await page.getByText(en['consent.ask']).count()) await press('1', en['hold.intro']);
+	await expect(page.getByRole('status')).toContainText(`visit-${id}`);
+	await expectAccessible(page);
+	// The clinic sees her waiting, checked in from Wisconsin.
+	const timeline = await (await office.request.get(`/api/v1/visits/${id}/timeline`)).json();
+	expect(timeline.status).toBe('waiting');
+	await office.close();
 });

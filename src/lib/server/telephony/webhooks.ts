@@ -1,17 +1,19 @@
 import type { Runtime } from '../platform/runtime';
-import { publicBaseUrl } from '../platform/runtime';
 import { AppError } from '../platform/errors';
 import { readSignedWebhook } from '../integrations/twilio/webhook';
 import type { CallRequest, IvrDeps } from './ivr';
 
-/** The IVR's dependencies on a running app. */
-export function ivrDeps(runtime: Runtime): IvrDeps {
+/**
+ * The IVR's dependencies on a running app. Its webhook URLs (gather actions, hold music) are on
+ * PUBLIC_BASE_URL, or else on the host this request came to, so that Twilio calls back where it called.
+ */
+export function ivrDeps(runtime: Runtime, requestUrl: URL): IvrDeps {
 	return {
 		db: runtime.db,
 		phi: runtime.phi,
 		clock: runtime.clock,
 		logger: runtime.logger.child({ component: 'ivr' }),
-		baseUrl: publicBaseUrl(runtime.config),
+		baseUrl: (runtime.config.publicBaseUrl ?? requestUrl.origin).replace(/\/$/, ''),
 		staffNumber: runtime.config.ivrStaffNumber
 	};
 }

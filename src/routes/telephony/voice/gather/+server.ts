@@ -7,5 +7,5 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = api(async ({ locals, request, url }) => {
 	const runtime = requireRuntime(locals);
 	const call = await readCallRequest(runtime, request, url);
-	return twiml(await gatherAnswer(ivrDeps(runtime), call));
+	return twiml(await gatherAnswer(ivrDeps(runtime, url), call));
 });
