@@ -4,7 +4,8 @@
 //  - outbox delivery throughput on PGlite (and PostgreSQL when BENCH_DATABASE_URL is set);
 //  - sign-in cost (Argon2id per hash) and session validations per second;
 //  - the visit room: join to waiting room on slow 3G, its JavaScript before and after the call starts,
-//    and what a peer-to-peer call sends (audio only; video in low-bandwidth mode).
+//    and what a peer-to-peer call sends (audio only; video in low-bandwidth mode);
+//  - the phone line: webhook response times with 50 calls walking check-in at once.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -13,6 +14,7 @@ import { buildIfNeeded } from './build-if-needed.js';
 import { START_PAGE_JS_BUDGET, measureScripts } from './lib/page-weight.js';
 import { patientSignIn, staffSignIn } from './lib/demo-session.js';
 import { visitRoomFigures } from './lib/bench-visit.js';
+import { ivrFigures } from './lib/bench-ivr.js';
 
 const PORT = 4193;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -57,6 +59,9 @@ async function pageWeights() {
 		rows.push(...(await previsitPages(browser)));
 		await browser.close();
 		visit = await visitRoomFigures(BASE);
+		const office = await (await chromium.launch(CHROMIUM)).newContext({ baseURL: BASE });
+		ivr = await ivrFigures(office.request, BASE);
+		await office.browser()?.close();
 		return rows;
 	} finally {
 		server.kill('SIGTERM');
@@ -140,6 +145,8 @@ async function previsitPages(browser) {
 let intakeInteractiveMs = 0;
 /** @type {Awaited<ReturnType<typeof visitRoomFigures>> | undefined} */
 let visit;
+/** @type {Awaited<ReturnType<typeof ivrFigures>> | undefined} */
+let ivr;
 const pages = await pageWeights();
 const outbox = JSON.parse(
 	execFileSync(process.execPath, ['build/cli/bench-outbox.js'], { encoding: 'utf8', env: process.env }).trim()
@@ -197,6 +204,19 @@ if (visit) {
 		}
 	]);
 }
+if (ivr) {
+	process.stdout.write('Phone line: 50 calls at once walking check-in through the signed voice webhooks\n');
+	console.table([
+		{
+			calls: ivr.calls,
+			'reached hold': ivr.reachedHold,
+			webhooks: ivr.webhooks,
+			'p50 ms': ivr.p50Ms,
+			'p99 ms': ivr.p99Ms,
+			'webhooks/s': ivr.webhooksPerSecond
+		}
+	]);
+}
 process.stdout.write('Outbox delivery throughput (one worker, development sink)\n');
 console.table(
 	outbox.map((o) => ({
@@ -250,6 +270,7 @@ const results = {
 	pages,
 	intakeInteractiveMs,
 	visit,
+	ivr,
 	outbox,
 	identity,
 	scheduling,
