@@ -6,6 +6,8 @@ import { fixedClock } from '../../src/lib/server/platform/clock';
 import { bookAppointment } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { gatherAnswer, incomingCall, type IvrDeps } from '../../src/lib/server/telephony/ivr';
+import { reminderCall } from '../../src/lib/server/telephony/reminder-call';
+import { enqueue } from '../../src/lib/server/platform/outbox/outbox';
 import { patientNamed, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
@@ -177,5 +179,60 @@ describe.each(DATABASE_KINDS)('the phone line on %s', (kind) => {
 		const elsewhere = await gatherAnswer(t.deps, { ...call, Digits: '2' });
 		expect(said(elsewhere)).toEqual([en['location.elsewhere'], en['staff.unavailable']]);
 		expect(await t.db.selectFrom('check_ins').select('appointment_id').execute()).toEqual([]);
+	});
+
+	test('a reminder call: 1 confirms the visit as the patient; an answering machine hears no details', async () => {
+		const t = await setup('Marcus', 'CO');
+		const message = await enqueue(
+			t.db,
+			phi,
+			{
+				channel: 'voice',
+				idempotencyKey: 'reminder-call-test',
+				payload: {
+					to: '+17205550103',
+					say: 'Hello, this is Riverbend. You have a visit on Wednesday. To confirm, press 1.',
+					language: 'en',
+					appointmentId: t.appointment.id,
+					keypad: true
+				}
+			},
+			{ now: t.deps.clock.now(), maxAttempts: 3 }
+		);
+		const base = { messageId: message.id, CallSid: sid() };
+		const machine = await reminderCall(t.deps, { ...base, tries: 0, AnsweredBy: 'machine_end_beep' });
+		expect(said(machine)).toEqual([en['reminder.machine']]);
+		const person = await reminderCall(t.deps, { ...base, tries: 0, AnsweredBy: 'human' });
+		expect(said(person)[0]).toContain('You have a visit on Wednesday');
+		expect(await reminderCall(t.deps, { ...base, tries: 1, Digits: '1' })).toContain(
+			en['reminder.confirmed']
+		);
+		const appointment = await t.db
+			.selectFrom('appointments')
+			.select(['status', 'confirmed_at'])
+			.where('id', '=', t.appointment.id)
+			.executeTakeFirstOrThrow();
+		expect(appointment.status).toBe('confirmed');
+		const audit = await t.db
+			.selectFrom('audit_log')
+			.select(['action', 'actor_kind', 'actor_id'])
+			.where('action', '=', 'appointment.confirm')
+			.execute();
+		expect(audit).toEqual([{ action: 'appointment.confirm', actor_kind: 'patient', actor_id: t.patient.id }]);
+		// An unknown message id is a call that says nothing about anyone.
+		const unknown = await reminderCall(t.deps, {
+			...base,
+			messageId: crypto.randomUUID(),
+			tries: 1,
+			Digits: '1'
+		});
+		expect(said(unknown)).toEqual([en['staff.unavailable']]);
+		expect(
+			await t.db
+				.selectFrom('audit_log')
+				.select('action')
+				.where('action', '=', 'appointment.confirm')
+				.execute()
+		).toHaveLength(1);
 	});
 });

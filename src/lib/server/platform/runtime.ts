@@ -69,7 +69,14 @@ function personTransports(config: Config, db: Db, clock: Clock, phi: PhiCipher):
 		const client = createTwilioClient(config.twilio);
 		const base = publicBaseUrl(config);
 		transports.push(twilioSmsTransport(config.twilio, client, `${base}/telephony/sms/status`));
-		transports.push(twilioVoiceTransport(config.twilio, client, `${base}/telephony/voice/status`));
+		transports.push(
+			twilioVoiceTransport(
+				config.twilio,
+				client,
+				`${base}/telephony/voice/status`,
+				(id) => `${base}/telephony/voice/reminder?message=${id}`
+			)
+		);
 	} else {
 		fallback('sms');
 		fallback('voice');

@@ -171,7 +171,16 @@ export function outboxPayload(ctx: MessageContext, kind: AppointmentMessageKind,
 	const t = tFor(ctx.patient.preferredLanguage);
 	const language = ctx.patient.preferredLanguage;
 	if (channel === 'sms') return { to: ctx.patient.phone, body: smsText(ctx, kind), language };
-	if (channel === 'voice') return { to: ctx.patient.phone, say: voiceText(ctx, kind), language };
+	if (channel === 'voice') {
+		return {
+			to: ctx.patient.phone,
+			say: voiceText(ctx, kind),
+			language,
+			appointmentId: ctx.appointment.id,
+			// The call asks for 1 (confirm) or 2 (a new time), except when it says the visit is cancelled.
+			keypad: kind !== 'cancelled'
+		};
+	}
 	const params = { clinic: ctx.clinicName, when: when(ctx, 'long'), link: `${ctx.baseUrl}/visits` };
 	return {
 		to: ctx.patient.email,

@@ -45,6 +45,8 @@ export type CallRequest = {
 	From?: string;
 	To?: string;
 	Digits?: string;
+	/** Answering-machine detection on calls AnyVisit placed (human, machine_end_beep, ...). */
+	AnsweredBy?: string;
 	/** Twilio's I-Twilio-Idempotency-Token: the same on every retry of one webhook request. */
 	idempotencyToken?: string;
 };
@@ -57,7 +59,7 @@ const DOB_LOCK: (patientId: string) => Limit = (patientId) => ({
 });
 
 /** Speaks a prompt with the language's Twilio voice (twilio.com/docs/voice/twiml/say/text-speech). */
-const speak: Speaker = (response, language, key, params) => {
+export const speak: Speaker = (response, language, key, params) => {
 	const { voice, language: locale } = SAY_VOICES[language] ?? SAY_VOICES.en!;
 	response.say({ voice, language: locale } as never, tFor(language)(key, params ?? {}));
 };

@@ -203,6 +203,25 @@ describe('reminder calls through Twilio Programmable Voice', () => {
 		expect(twiml.match(/<Say /g)).toHaveLength(2);
 	});
 
+	test('a call with choices is answered by the webhook, after answering-machine detection', async () => {
+		const { requests, http } = replay({ statusCode: 201, body: CALL_CREATED });
+		const voice = twilioVoiceTransport(
+			SETTINGS,
+			createTwilioClient(SETTINGS, http),
+			CALLBACK,
+			(id) => `https://clinic.example.org/telephony/voice/reminder?message=${id}`
+		);
+		const sent = message('voice', { ...CALL, appointmentId: 'a1', keypad: true });
+		await voice.deliver(sent);
+		expect(requests[0]!.data).toMatchObject({
+			To: '+13125550199',
+			Url: `https://clinic.example.org/telephony/voice/reminder?message=${sent.id}`,
+			Method: 'POST',
+			MachineDetection: 'DetectMessageEnd'
+		});
+		expect(requests[0]!.data?.Twiml).toBeUndefined();
+	});
+
 	test('each language is spoken by a voice of that language, and text is escaped as XML', () => {
 		expect(reminderCallTwiml('مرحبا', 'ar')).toContain('language="ar-XA"');
 		expect(reminderCallTwiml('Xin chào', 'vi')).toContain('language="vi-VN"');

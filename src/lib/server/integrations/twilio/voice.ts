@@ -45,7 +45,9 @@ export function reminderCallTwiml(say: string, language: string): string {
 export function twilioVoiceTransport(
 	settings: TwilioSettings,
 	client: TwilioClient,
-	statusCallback: string
+	statusCallback: string,
+	/** The webhook that speaks a keypad call (its confirm and call-back choices), by outbox message id. */
+	answerUrl?: (messageId: string) => string
 ): Transport {
 	return {
 		channel: 'voice',
@@ -53,10 +55,16 @@ export function twilioVoiceTransport(
 			const call = v.safeParse(VoicePayload, message.payload);
 			if (!call.success) throw new PermanentDeliveryError('The voice message payload is not valid');
 			try {
+				// A call with choices is answered by the webhook, after Twilio has told a person from an
+				// answering machine (which gets a short message without PHI); twilio.com/docs/voice/answering-machine-detection.
+				const how =
+					call.output.keypad && answerUrl
+						? { url: answerUrl(message.id), method: 'POST' as const, machineDetection: 'DetectMessageEnd' }
+						: { twiml: reminderCallTwiml(call.output.say, call.output.language) };
 				const placed = await client.calls.create({
 					to: call.output.to,
 					from: settings.fromNumber,
-					twiml: reminderCallTwiml(call.output.say, call.output.language),
+					...how,
 					statusCallback,
 					statusCallbackEvent: ['completed'],
 					statusCallbackMethod: 'POST'

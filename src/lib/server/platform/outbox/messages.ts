@@ -11,7 +11,14 @@ export const EmailPayload = v.object({
 		v.array(v.object({ filename: v.string(), contentType: v.string(), content: v.string() }))
 	)
 });
-export const VoicePayload = v.object({ to: v.string(), say: v.string(), language: v.string() });
+export const VoicePayload = v.object({
+	to: v.string(),
+	say: v.string(),
+	language: v.string(),
+	/** The visit the call is about, when the patient may confirm it by keypad (1) or ask for a call (2). */
+	appointmentId: v.optional(v.string()),
+	keypad: v.optional(v.boolean())
+});
 
 export type SmsMessage = v.InferOutput<typeof SmsPayload>;
 export type EmailMessage = v.InferOutput<typeof EmailPayload>;
