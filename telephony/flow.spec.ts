@@ -104,4 +104,10 @@ describe('the phone check-in flow', () => {
 		}
 		expect(answer(speak, urls, state, null, {}, name).twiml).toContain('<Dial>');
 	});
+
+	test('a call that has finished (locked, refused) goes no further, whatever is pressed', () => {
+		const turn = answer(speak, urls, at('finished'), '1', { dobMatches: true }, name);
+		expect(said(turn.twiml)).toEqual(['ivr:staff.unavailable']);
+		expect(turn.twiml).not.toContain('<Conference');
+	});
 });

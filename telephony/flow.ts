@@ -207,7 +207,10 @@ export function answer(
 	facts: Facts,
 	stateName: (code: string) => string
 ): Turn {
-	if (state.step === 'hold' || state.step === 'finished') return hold(speak, urls, state);
+	if (state.step === 'hold' && state.appointmentId) return hold(speak, urls, state);
+	// A call that already ended its business (locked, refused, transferred) goes no further.
+	if (state.step === 'hold' || state.step === 'finished')
+		return goodbye(speak, state, 'ivr:staff.unavailable');
 	if (digits === '0') return toStaff(speak, urls, state);
 	const params = state.step === 'location' ? stateParams(stateName, facts) : {};
 	if (digits === '*') return { twiml: ask(speak, urls, state, [], params), next: state, effects: [] };
