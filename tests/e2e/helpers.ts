@@ -1,7 +1,7 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 
 /** WCAG 2.2 A and AA, asked for explicitly: axe skips the 2.2 rules otherwise. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -51,6 +51,21 @@ export async function freshCode(email: string): Promise<string> {
 	const step = Math.floor(Date.now() / 30_000);
 	lastStep.set(email, step);
 	return generateHOTP(DEMO_TOTP_KEY, BigInt(step), 6);
+}
+
+/**
+ * Signs a demo staff member in through the API on `request` (a browser context's, so its pages share
+ * the session). A code refused because another test file, in another worker, used this time step
+ * already is followed by the next step's code.
+ */
+export async function signInStaff(request: APIRequestContext, email: string): Promise<void> {
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const response = await request.post('/api/v1/auth/login', {
+			data: { email, password: DEMO_PASSWORD, otp: await freshCode(email) }
+		});
+		if (response.status() === 200) return;
+	}
+	throw new Error(`staff sign-in of ${email} failed`);
 }
 
 /**

@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import en from '../../locales/en/ivr.json' with { type: 'json' };
 import staff from '../../locales/en/staff.json' with { type: 'json' };
 import { DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../src/lib/server/platform/config';
-import { DEMO_PASSWORD, expectAccessible, freshCode } from './helpers';
+import { expectAccessible, signInStaff } from './helpers';
 
 /** A voice webhook as Twilio posts it: form fields, signed over the full URL it calls. */
 function post(request: APIRequestContext, url: string, params: Record<string, string>, signature?: string) {
@@ -73,9 +73,7 @@ test('the phone simulator walks a landline patient through check-in to the visit
 }) => {
 	const admin = 'admin@demo.anyvisit.test';
 	const office = await browser.newContext();
-	await office.request.post('/api/v1/auth/login', {
-		data: { email: admin, password: DEMO_PASSWORD, otp: await freshCode(admin) }
-	});
+	await signInStaff(office.request, admin);
 	expect(
 		(await office.request.patch('/api/v1/organization', { data: { checkInOpensMinutes: 10_080 } })).status()
 	).toBe(200);

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM } from '../../scripts/lib/chromium.js';
 import en from '../../locales/en/visit.json' with { type: 'json' };
-import { DEMO_PASSWORD, expectAccessible, freshCode, signInPatient } from './helpers';
+import { expectAccessible, signInPatient, signInStaff } from './helpers';
 
 // Chromium's fake camera (a moving test pattern) and microphone (a beep), allowed without a prompt.
 test.use({
@@ -24,9 +24,7 @@ test('a p2p visit: waiting room, video both ways, audio only and back, chat both
 	// The clinic opens check-in a week ahead, so there is a visit to join at any hour.
 	const admin = 'admin@demo.anyvisit.test';
 	const office = await browser.newContext();
-	await office.request.post('/api/v1/auth/login', {
-		data: { email: admin, password: DEMO_PASSWORD, otp: await freshCode(admin) }
-	});
+	await signInStaff(office.request, admin);
 	expect(
 		(await office.request.patch('/api/v1/organization', { data: { checkInOpensMinutes: 10_080 } })).status()
 	).toBe(200);
@@ -46,9 +44,7 @@ test('a p2p visit: waiting room, video both ways, audio only and back, chat both
 	// The clinician documents Marcus's verbal consent (he may also sign it himself).
 	const clinicianEmail = 'maya.okafor@demo.anyvisit.test';
 	const doctor = await browser.newContext(MEDIA);
-	await doctor.request.post('/api/v1/auth/login', {
-		data: { email: clinicianEmail, password: DEMO_PASSWORD, otp: await freshCode(clinicianEmail) }
-	});
+	await signInStaff(doctor.request, clinicianEmail);
 	const consent = await doctor.request.post(`/api/v1/appointments/${id}/consents`, {
 		data: { kind: 'telehealth', method: 'verbal_clinician' }
 	});
