@@ -11,7 +11,8 @@ const urls: FlowUrls = {
 	gather: 'https://clinic.example.org/telephony/voice/gather',
 	hold: 'https://clinic.example.org/telephony/voice/hold',
 	staffNumber: '+15125550000',
-	conference: (id) => `visit-${id}`
+	conference: (id) => `visit-${id}`,
+	conferenceEvents: (id) => `https://clinic.example.org/telephony/voice/conference?visit=${id}`
 };
 const said = (twiml: string) => [...twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!);
 const name = (code: string) => (code === 'TX' ? 'Texas' : code);
@@ -88,6 +89,11 @@ describe('the phone check-in flow', () => {
 				name
 			).effects
 		).toEqual(['wait']);
+		const held = answer(speak, urls, at('consent'), '1', { consentRecorded: true }, name);
+		expect(held.twiml).toContain(
+			'statusCallback="https://clinic.example.org/telephony/voice/conference?visit=a1"'
+		);
+		expect(held.twiml).toContain('statusCallbackEvent="join leave mute"');
 		const declined = answer(speak, urls, at('consent'), '3', {}, name);
 		expect(said(declined.twiml)).toEqual(['ivr:consent.declined']);
 		// An agreement the service could not record does not put the caller through.

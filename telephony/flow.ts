@@ -19,6 +19,9 @@ export type CallState = {
 	patientId: string | null;
 	appointmentId: string | null;
 	dobFailures: number;
+	/** In the visit's conference now (its join and leave events), and muted there. */
+	onLine?: boolean;
+	muted?: boolean;
 };
 
 export const NEW_CALL: CallState = {
@@ -67,6 +70,8 @@ export type FlowUrls = {
 	hold: string;
 	staffNumber: string | null;
 	conference: (visitId: string) => string;
+	/** Where the visit's conference reports participants joining, leaving and muting. */
+	conferenceEvents: (visitId: string) => string;
 };
 
 /** Times each step is asked again after silence or a wrong key before the caller is offered staff. */
@@ -183,7 +188,11 @@ function hold(speak: Speaker, urls: FlowUrls, state: CallState): Turn {
 			waitMethod: 'POST',
 			startConferenceOnEnter: false,
 			endConferenceOnExit: true,
-			beep: 'false'
+			beep: 'false',
+			// Who joins and leaves the call, so the visit page shows the caller on the line.
+			statusCallback: urls.conferenceEvents(state.appointmentId!),
+			statusCallbackEvent: ['join', 'leave', 'mute'],
+			statusCallbackMethod: 'POST'
 		},
 		urls.conference(state.appointmentId!)
 	);

@@ -53,6 +53,12 @@ test.describe('the phone line (public contract)', () => {
 		const url = `${baseURL}/telephony/voice/incoming`;
 		expect((await post(request, url, call, 'bm90IGEgc2lnbmF0dXJl')).status()).toBe(403);
 		expect((await request.post(url, { form: call })).status()).toBe(403);
+		const conference = `${baseURL}/telephony/voice/conference?visit=${crypto.randomUUID()}`;
+		expect(
+			(
+				await post(request, conference, { ...call, StatusCallbackEvent: 'participant-join' }, 'Zm9yZ2Vk')
+			).status()
+		).toBe(403);
 		// Signed for other parameters (a replay with different digits).
 		const signedFor = twilio.getExpectedTwilioSignature(
 			DEVELOPMENT_TWILIO_AUTH_TOKEN,

@@ -5,13 +5,21 @@ import { seedDemoData } from '../../src/lib/server/demo/seed';
 import { fixedClock } from '../../src/lib/server/platform/clock';
 import { bookAppointment } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
-import { gatherAnswer, incomingCall, type IvrDeps } from '../../src/lib/server/telephony/ivr';
+import {
+	conferenceEvent,
+	gatherAnswer,
+	incomingCall,
+	type IvrDeps
+} from '../../src/lib/server/telephony/ivr';
+import { p2pVideoProvider } from '../../src/lib/server/integrations/video/p2p';
+import { roomView } from '../../src/lib/server/visits/view';
 import { reminderCall } from '../../src/lib/server/telephony/reminder-call';
 import { enqueue } from '../../src/lib/server/platform/outbox/outbox';
 import { patientNamed, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 
+const p2p = p2pVideoProvider({ kind: 'p2p', stunUrls: [], turnUrls: [], turnSecret: undefined });
 const sid = () => `CA${randomBytes(16).toString('hex')}`;
 const said = (twiml: string) =>
 	[...twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!.replace(/&apos;/g, "'"));
@@ -95,6 +103,28 @@ describe.each(DATABASE_KINDS)('the phone line on %s', (kind) => {
 			.select(['location_state', 'licensure_allowed'])
 			.executeTakeFirstOrThrow();
 		expect(checkIn).toEqual({ location_state: 'CO', licensure_allowed: true });
+		// The conference reports her joining: the clinician's visit page shows her on the phone line.
+		const clinician = testContext(t.db, {
+			phi,
+			now: t.deps.clock.now().toISOString(),
+			actor: {
+				kind: 'staff',
+				id: t.appointment.clinicianId,
+				organizationId: t.patient.organizationId,
+				roles: ['clinician']
+			}
+		}).ctx;
+		const join = { visitId: t.appointment.id, callSid: call.CallSid, muted: false };
+		await conferenceEvent(t.deps, { ...join, event: 'participant-join' });
+		expect((await roomView(clinician, p2p, t.appointment.id)).phone).toEqual([
+			{ role: 'patient', muted: false }
+		]);
+		// Another visit's conference, or a call that is not hers, changes nothing.
+		await conferenceEvent(t.deps, { ...join, visitId: crypto.randomUUID(), event: 'participant-leave' });
+		await conferenceEvent(t.deps, { ...join, callSid: sid(), event: 'participant-leave' });
+		expect((await roomView(clinician, p2p, t.appointment.id)).phone).toHaveLength(1);
+		await conferenceEvent(t.deps, { ...join, event: 'participant-leave' });
+		expect((await roomView(clinician, p2p, t.appointment.id)).phone).toEqual([]);
 		// Twilio retrying the last webhook gets the same answer, and nothing is written twice.
 		expect(await gatherAnswer(t.deps, agreed)).toBe(hold);
 		expect(await t.db.selectFrom('consents').select('id').execute()).toHaveLength(1);

@@ -22,6 +22,7 @@ export type RoomState = {
 		you: boolean;
 		inVisit: boolean;
 	}[];
+	phone: { role: string; muted: boolean }[];
 	guests: { id: string; role: string; name: string; status: string }[];
 	recording: { on: boolean; unavailable: 'no_consent' | 'unsupported' | null };
 	captions: boolean;

@@ -27,6 +27,8 @@ import { readCheckIn, submitCheckIn } from '../previsit/check-in';
 import { hasCurrentConsent, recordIvrConsent } from '../previsit/consent';
 import { readAppointment } from '../scheduling/repository';
 import { enterWaitingRoom } from '../visits/room';
+import { appendEvent, readVisit } from '../visits/repository';
+import { notifyVisit } from '../platform/events';
 
 export type IvrDeps = {
 	db: Db;
@@ -69,7 +71,8 @@ function urls(deps: IvrDeps): FlowUrls {
 		gather: `${deps.baseUrl}/telephony/voice/gather`,
 		hold: `${deps.baseUrl}/telephony/voice/hold`,
 		staffNumber: deps.staffNumber,
-		conference: (visitId) => `visit-${visitId}`
+		conference: (visitId) => `visit-${visitId}`,
+		conferenceEvents: (visitId) => `${deps.baseUrl}/telephony/voice/conference?visit=${visitId}`
 	};
 }
 
@@ -291,4 +294,45 @@ export async function holdAnswer(deps: IvrDeps, request: CallRequest): Promise<s
 		.executeTakeFirst();
 	const language = (row?.state as Partial<CallState> | undefined)?.language ?? 'en';
 	return holdMusic(speak, MENU_LANGUAGES.includes(language as never) ? language : 'en', null);
+}
+
+export type ConferenceEvent = {
+	visitId: string;
+	/** Twilio's StatusCallbackEvent: participant-join, participant-leave, participant-mute, ... */
+	event: string;
+	callSid: string | null;
+	muted: boolean;
+};
+
+/**
+ * A participant joined, left or was muted in a visit's conference: a phone-line caller of this visit
+ * is marked on or off the line, and the visit page is told. Other participants (the clinician's leg)
+ * and other visits' callers change nothing.
+ */
+export async function conferenceEvent(deps: IvrDeps, report: ConferenceEvent): Promise<void> {
+	if (!report.callSid) return;
+	const row = await deps.db
+		.selectFrom('ivr_calls')
+		.select('state')
+		.where('call_sid', '=', report.callSid)
+		.executeTakeFirst();
+	const state = row?.state as CallState | undefined;
+	if (!state || state.appointmentId !== report.visitId) return;
+	const onLine =
+		report.event === 'participant-leave'
+			? false
+			: report.event.startsWith('participant-')
+				? true
+				: state.onLine;
+	await deps.db.transaction().execute(async (tx) => {
+		await tx
+			.updateTable('ivr_calls')
+			.set({ state: JSON.stringify({ ...state, onLine, muted: report.muted }), updated_at: deps.clock.now() })
+			.where('call_sid', '=', report.callSid!)
+			.execute();
+		const visit = await readVisit(tx, report.visitId);
+		if (!visit) return;
+		await appendEvent(tx, { appointmentId: report.visitId, type: 'phone', at: deps.clock.now() });
+		await notifyVisit(tx, visit.organizationId, report.visitId);
+	});
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { readCheckIn } from '../previsit/check-in';
 import { hasCurrentConsent } from '../previsit/consent';
 import { readPatient } from '../patients/repository';
@@ -38,6 +39,8 @@ export type RoomView = {
 	/** The whole timeline, for the clinician; the others see the current modality only. */
 	segments: TimelineSegment[];
 	participants: RoomParticipant[];
+	/** Callers of this visit on the phone line (in its conference) now. */
+	phone: { role: 'patient'; muted: boolean }[];
 	guests: { id: string; role: GuestRole; name: string; status: GuestStatus }[];
 	recording: RecordingState;
 	/** Live captions are on for this visit. */
@@ -81,6 +84,17 @@ export async function roomView(
 			inVisit: inTheVisit({ kind, guestStatus })
 		};
 	});
+	const phone =
+		visit && visit.status !== 'ended'
+			? (
+					await ctx.db
+						.selectFrom('ivr_calls')
+						.select('state')
+						.where(sql<string>`state->>'appointmentId'`, '=', appointmentId)
+						.where(sql<string>`state->>'onLine'`, '=', 'true')
+						.execute()
+				).map((r) => ({ role: 'patient' as const, muted: (r.state as { muted?: boolean }).muted === true }))
+			: [];
 	let requirements: RoomView['requirements'] = null;
 	if (who.kind === 'patient' && !visit) {
 		const checkIn = await readCheckIn(ctx.db, ctx.phi, appointmentId);
@@ -129,6 +143,7 @@ export async function roomView(
 		modality: open?.modality ?? null,
 		segments: who.host ? segments.map(({ id: _, ...s }) => s) : [],
 		participants,
+		phone,
 		guests: guests.map(({ id, role, name, status }) => ({ id, role, name, status })),
 		recording: await recordingState(ctx, video, appointment, visit),
 		captions: visit?.captions ?? false,
