@@ -122,11 +122,19 @@ function farewell(speak: Speaker, state: CallState, key: string, params: Record<
 	return response.toString();
 }
 
-function toStaff(speak: Speaker, urls: FlowUrls, state: CallState): Turn {
+/**
+ * Hands the call to the clinic's staff line (after `before`, when given); without one, the caller is
+ * told they will be called back and staff are alerted.
+ */
+function toStaff(speak: Speaker, urls: FlowUrls, state: CallState, before?: string): Turn {
 	const next = { ...state, step: 'finished' as const };
-	if (!urls.staffNumber)
-		return { twiml: farewell(speak, state, 'ivr:staff.unavailable'), next, effects: ['alert_staff'] };
 	const response = new twilio.twiml.VoiceResponse();
+	if (before) speak(response, state.language, before);
+	if (!urls.staffNumber) {
+		speak(response, state.language, 'ivr:staff.unavailable');
+		response.hangup();
+		return { twiml: response.toString(), next, effects: ['alert_staff'] };
+	}
 	speak(response, state.language, 'ivr:staff.connect');
 	response.dial(urls.staffNumber);
 	return { twiml: response.toString(), next, effects: [] };
@@ -260,7 +268,7 @@ export function answer(
 		case 'location': {
 			if (digits === '2') {
 				return {
-					...toStaffOrCallBack(speak, urls, state, 'ivr:location.elsewhere'),
+					...toStaff(speak, urls, state, 'ivr:location.elsewhere'),
 					effects: ['alert_staff']
 				};
 			}
@@ -288,25 +296,6 @@ export function answer(
 			return miss(speak, urls, state, false);
 		}
 	}
-}
-
-function toStaffOrCallBack(
-	speak: Speaker,
-	urls: FlowUrls,
-	state: CallState,
-	key: string
-): Omit<Turn, 'effects'> {
-	const next = { ...state, step: 'finished' as const };
-	const response = new twilio.twiml.VoiceResponse();
-	speak(response, state.language, key);
-	if (urls.staffNumber) {
-		speak(response, state.language, 'ivr:staff.connect');
-		response.dial(urls.staffNumber);
-	} else {
-		speak(response, state.language, 'ivr:staff.unavailable');
-		response.hangup();
-	}
-	return { twiml: response.toString(), next };
 }
 
 /** Says one last thing and hangs up. */

@@ -131,7 +131,8 @@ export async function visitRoomFigures(base) {
 		const videoBps = await meanSent(patient, 'data-video-bps', 10);
 		await clinician.locator('.switches form:has(input[value="audio"]) button').click();
 		await patient.locator('.room[data-modality="audio"]').waitFor();
-		await sleep(4000);
+		// Measured once the camera has stopped sending (the page's next statistics say 0).
+		await patient.locator('.room[data-video-bps="0"]').waitFor({ timeout: 20_000 });
 		const audioBps = await meanSent(patient, 'data-audio-bps', 10);
 		await clinician.locator('form[action="?/end"] button').click();
 		await patient.locator('.room[data-status="ended"]').waitFor();

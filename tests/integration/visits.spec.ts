@@ -4,7 +4,7 @@ import type { VideoProvider } from '../../src/lib/server/integrations/video/prov
 import { p2pVideoProvider } from '../../src/lib/server/integrations/video/p2p';
 import { submitCheckIn, type CheckInInput } from '../../src/lib/server/previsit/check-in';
 import { consentForVisit, signConsent } from '../../src/lib/server/previsit/consent';
-import type { Actor } from '../../src/lib/server/platform/context';
+import type { Actor, ServiceContext } from '../../src/lib/server/platform/context';
 import { createEventBus } from '../../src/lib/server/platform/events';
 import { openPayload } from '../../src/lib/server/platform/outbox/repository';
 import { bookAppointment } from '../../src/lib/server/scheduling/booking';
@@ -65,6 +65,35 @@ function recordingProvider(): VideoProvider & { calls: string[] } {
 describe.each(DATABASE_KINDS)('the visit room on %s', (kind) => {
 	const database = useTestDatabase(kind);
 	const phi = testPhiCipher();
+
+	/** Follows a room as `ctx` would from a page: what arrives, a wait for a condition on it, and leaving. */
+	async function follow(ctx: ServiceContext, appointmentId: string) {
+		const events = await createEventBus(database().handle);
+		const received: RoomMessage[] = [];
+		let heard: () => void = () => {};
+		const stop = new AbortController();
+		const following = followRoom(
+			ctx,
+			{ events, video: p2p },
+			appointmentId,
+			(message) => {
+				received.push(message);
+				heard();
+			},
+			stop.signal
+		);
+		const until = (predicate: () => boolean) =>
+			new Promise<void>((resolve) => {
+				heard = () => predicate() && resolve();
+				heard();
+			});
+		const leave = async () => {
+			stop.abort();
+			await following;
+			await events.close();
+		};
+		return { received, until, leave };
+	}
 
 	async function setup(options: { recording?: 'yes' | 'no' } = {}) {
 		const db = database().db;
@@ -493,25 +522,7 @@ describe.each(DATABASE_KINDS)('the visit room on %s', (kind) => {
 		const t = await setup();
 		await t.ready();
 		await enterWaitingRoom(t.patient(), t.appointment.id);
-		const events = await createEventBus(database().handle);
-		const received: RoomMessage[] = [];
-		const stop = new AbortController();
-		let heard: () => void = () => {};
-		const following = followRoom(
-			t.patient(),
-			{ events, video: p2p },
-			t.appointment.id,
-			(message) => {
-				received.push(message);
-				heard();
-			},
-			stop.signal
-		);
-		const until = (predicate: () => boolean) =>
-			new Promise<void>((resolve) => {
-				heard = () => predicate() && resolve();
-				heard();
-			});
+		const { received, until, leave } = await follow(t.patient(), t.appointment.id);
 		await until(() => received.some((m) => m.event === 'state'));
 		expect(received[0]).toMatchObject({ event: 'hello' });
 		expect(received[1]).toMatchObject({ event: 'state', data: { status: 'waiting' } });
@@ -522,9 +533,7 @@ describe.each(DATABASE_KINDS)('the visit room on %s', (kind) => {
 		await postChatMessage(t.clinician(), t.appointment.id, 'Can you hear me?');
 		await until(() => received.some((m) => m.event === 'chat'));
 		expect(received.find((m) => m.event === 'chat')!.data).toMatchObject([{ body: 'Can you hear me?' }]);
-		stop.abort();
-		await following;
-		await events.close();
+		await leave();
 		const open = await t.db.selectFrom('visit_connections').select('closed_reason').execute();
 		expect(open).toEqual([{ closed_reason: 'left' }]);
 	});
@@ -551,25 +560,7 @@ describe.each(DATABASE_KINDS)('the visit room on %s', (kind) => {
 		const { sessionToken } = await askToJoin(anonymous, /\/guest\/([a-z2-7]{32})$/.exec(body)![1]!);
 		const guest = t.as({ kind: 'guest', ...(await authenticateGuest(t.db, sessionToken))! });
 
-		const events = await createEventBus(database().handle);
-		const received: RoomMessage[] = [];
-		let heard: () => void = () => {};
-		const stop = new AbortController();
-		const following = followRoom(
-			guest,
-			{ events, video: p2p },
-			t.appointment.id,
-			(m) => {
-				received.push(m);
-				heard();
-			},
-			stop.signal
-		);
-		const until = (predicate: () => boolean) =>
-			new Promise<void>((resolve) => {
-				heard = () => predicate() && resolve();
-				heard();
-			});
+		const { received, until, leave } = await follow(guest, t.appointment.id);
 		await until(() => received.some((m) => m.event === 'state'));
 		expect(received.some((m) => m.event === 'chat')).toBe(false);
 		await decideGuest(t.clinician(), t.appointment.id, guestId, 'admit');
@@ -577,8 +568,6 @@ describe.each(DATABASE_KINDS)('the visit room on %s', (kind) => {
 		expect(received.find((m) => m.event === 'chat')!.data).toMatchObject([
 			{ body: 'before the interpreter came' }
 		]);
-		stop.abort();
-		await following;
-		await events.close();
+		await leave();
 	});
 });

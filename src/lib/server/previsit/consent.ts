@@ -290,19 +290,20 @@ export async function signConsent(
 	});
 }
 
-/**
- * Verbal consent, documented by the clinician who heard it (attested, with their id), stored like a
- * signature against the template the patient was read. The phone IVR records its own the same way.
- */
-export async function recordVerbalConsent(
+/** Keeps consent spoken aloud (to a clinician, or by keypad on the phone line) against the template read. */
+async function recordSpokenConsent(
 	ctx: ServiceContext,
 	appointmentId: string,
-	kind: ConsentKind
+	spoken: {
+		kind: ConsentKind;
+		method: 'verbal_clinician' | 'verbal_ivr';
+		attempt: { action: string; resourceType: string; resourceId: string };
+		attestedBy: string | null;
+		callSid?: string;
+	}
 ): Promise<{ consentId: string }> {
-	const attempt = { action: 'consent.verbal', resourceType: 'appointment', resourceId: appointmentId };
-	const staff = await requirePermission(ctx, 'chart.read', attempt);
 	const view = await consentForVisit(ctx, appointmentId);
-	const template = view[kind].template;
+	const template = view[spoken.kind].template;
 	if (!template) throw new AppError('CONSENT_OUTDATED');
 	const patient = (await readPatient(ctx.db, ctx.phi, view.appointment.patientId))!;
 	return ctx.db.transaction().execute(async (tx) => {
@@ -311,18 +312,42 @@ export async function recordVerbalConsent(
 			patientId: patient.id,
 			appointmentId,
 			template,
-			method: 'verbal_clinician',
+			method: spoken.method,
 			signerName: `${patient.givenName} ${patient.familyName}`,
 			givenAt: ctx.clock.now(),
 			ip: null,
 			userAgent: null,
-			attestedBy: staff.id
+			attestedBy: spoken.attestedBy,
+			...(spoken.callSid ? { callSid: spoken.callSid } : {})
 		});
 		await ctx.audit.record(
-			{ ...attempt, organizationId: view.appointment.organizationId, details: { kind } },
+			{
+				...spoken.attempt,
+				organizationId: view.appointment.organizationId,
+				...(spoken.method === 'verbal_clinician' ? { details: { kind: spoken.kind } } : {})
+			},
 			tx
 		);
 		return { consentId };
+	});
+}
+
+/**
+ * Verbal consent, documented by the clinician who heard it (attested, with their id), stored like a
+ * signature against the template the patient was read.
+ */
+export async function recordVerbalConsent(
+	ctx: ServiceContext,
+	appointmentId: string,
+	kind: ConsentKind
+): Promise<{ consentId: string }> {
+	const attempt = { action: 'consent.verbal', resourceType: 'appointment', resourceId: appointmentId };
+	const staff = await requirePermission(ctx, 'chart.read', attempt);
+	return recordSpokenConsent(ctx, appointmentId, {
+		kind,
+		method: 'verbal_clinician',
+		attempt,
+		attestedBy: staff.id
 	});
 }
 
@@ -338,26 +363,12 @@ export async function recordIvrConsent(
 ): Promise<{ consentId: string }> {
 	const attempt = { action: 'consent.ivr', resourceType: 'appointment', resourceId: appointmentId };
 	if (ctx.actor.kind !== 'patient') return refuseAsNotFound(ctx, attempt);
-	const view = await consentForVisit(ctx, appointmentId);
-	const template = view.telehealth.template;
-	if (!template) throw new AppError('CONSENT_OUTDATED');
-	const patient = (await readPatient(ctx.db, ctx.phi, view.appointment.patientId))!;
-	return ctx.db.transaction().execute(async (tx) => {
-		const consentId = await insertConsent(tx, ctx.phi, {
-			organizationId: view.appointment.organizationId,
-			patientId: patient.id,
-			appointmentId,
-			template,
-			method: 'verbal_ivr',
-			signerName: `${patient.givenName} ${patient.familyName}`,
-			givenAt: ctx.clock.now(),
-			ip: null,
-			userAgent: null,
-			attestedBy: null,
-			callSid
-		});
-		await ctx.audit.record({ ...attempt, organizationId: view.appointment.organizationId }, tx);
-		return { consentId };
+	return recordSpokenConsent(ctx, appointmentId, {
+		kind: 'telehealth',
+		method: 'verbal_ivr',
+		attempt,
+		attestedBy: null,
+		callSid
 	});
 }
 

@@ -27,8 +27,7 @@ import { readCheckIn, submitCheckIn } from '../previsit/check-in';
 import { hasCurrentConsent, recordIvrConsent } from '../previsit/consent';
 import { readAppointment } from '../scheduling/repository';
 import { enterWaitingRoom } from '../visits/room';
-import { appendEvent, readVisit } from '../visits/repository';
-import { notifyVisit } from '../platform/events';
+import { publishEvent, readVisit } from '../visits/repository';
 
 export type IvrDeps = {
 	db: Db;
@@ -332,7 +331,11 @@ export async function conferenceEvent(deps: IvrDeps, report: ConferenceEvent): P
 			.execute();
 		const visit = await readVisit(tx, report.visitId);
 		if (!visit) return;
-		await appendEvent(tx, { appointmentId: report.visitId, type: 'phone', at: deps.clock.now() });
-		await notifyVisit(tx, visit.organizationId, report.visitId);
+		await publishEvent(tx, {
+			appointmentId: report.visitId,
+			organizationId: visit.organizationId,
+			type: 'phone',
+			at: deps.clock.now()
+		});
 	});
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from '../platform/context';
 import { AppError, validationFailed } from '../platform/errors';
-import { notifyVisit } from '../platform/events';
 import { inTheVisit, participantOf, type Participant } from './participants';
-import { appendEvent, readVisit } from './repository';
+import { publishEvent, readVisit } from './repository';
 
 /** A chat message as a participant sees it. */
 export type ChatMessage = {
@@ -66,8 +65,7 @@ export async function postChatMessage(
 				sent_at: now
 			})
 			.execute();
-		await appendEvent(tx, { appointmentId, type: 'chat', payload: { id }, at: now });
-		await notifyVisit(tx, null, appointmentId);
+		await publishEvent(tx, { appointmentId, organizationId: null, type: 'chat', payload: { id }, at: now });
 		await ctx.audit.record(
 			{
 				action: 'visit.chat.send',

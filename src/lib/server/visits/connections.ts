@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from '../platform/context';
 import { AppError } from '../platform/errors';
-import { notifyVisit } from '../platform/events';
 import { inTheVisit, participantOf, type Participant } from './participants';
-import { appendEvent, readVisit } from './repository';
+import { publishEvent, readVisit } from './repository';
 
 /** A page that has not been heard from for this long has gone (closed, crashed, lost its network). */
 export const CONNECTION_STALE_MS = 60_000;
@@ -37,7 +36,13 @@ export async function openConnection(
 			.returning('id')
 			.execute();
 		for (const { id } of replaced) {
-			await appendEvent(tx, { appointmentId, type: 'superseded', recipient: id, at: now });
+			await publishEvent(tx, {
+				appointmentId,
+				organizationId: null,
+				type: 'superseded',
+				recipient: id,
+				at: now
+			});
 		}
 		await tx
 			.insertInto('visit_connections')
@@ -49,8 +54,12 @@ export async function openConnection(
 				seen_at: now
 			})
 			.execute();
-		await appendEvent(tx, { appointmentId, type: 'presence', at: now });
-		await notifyVisit(tx, visit.organizationId, appointmentId);
+		await publishEvent(tx, {
+			appointmentId,
+			organizationId: visit.organizationId,
+			type: 'presence',
+			at: now
+		});
 		await ctx.audit.record(
 			{
 				action: 'visit.follow',
@@ -93,8 +102,12 @@ export async function closeConnection(
 			.executeTakeFirst();
 		if (!closed) return;
 		const visit = await readVisit(tx, appointmentId);
-		await appendEvent(tx, { appointmentId, type: 'presence', at: now });
-		if (visit) await notifyVisit(tx, visit.organizationId, appointmentId);
+		await publishEvent(tx, {
+			appointmentId,
+			organizationId: visit?.organizationId ?? null,
+			type: 'presence',
+			at: now
+		});
 	});
 }
 
@@ -149,13 +162,13 @@ export async function relaySignal(
 	if (!from || from.participant !== who.key || !to) throw new AppError('CONFLICT');
 	const now = ctx.clock.now();
 	await ctx.db.transaction().execute(async (tx) => {
-		await appendEvent(tx, {
+		await publishEvent(tx, {
 			appointmentId,
+			organizationId: null,
 			type: 'signal',
 			recipient: signal.to,
 			payload: { from: signal.from, data: signal.data },
 			at: now
 		});
-		await notifyVisit(tx, null, appointmentId);
 	});
 }

@@ -4,13 +4,12 @@ import { parseContact } from '../identity/patient-sign-in';
 import type { ServiceContext } from '../platform/context';
 import { sha256Hex } from '../platform/crypto/hash';
 import { AppError, validationFailed } from '../platform/errors';
-import { notifyVisit } from '../platform/events';
 import { tFor } from '../platform/i18n';
 import { enqueue } from '../platform/outbox/outbox';
 import type { GuestRole, GuestStatus } from '../platform/schema';
 import { readOrganization } from '../organizations/repository';
 import { participantOf } from './participants';
-import { appendEvent, readVisit } from './repository';
+import { publishEvent, readVisit } from './repository';
 
 /** At most this many guests may be invited to one visit (interpreter, caregiver, a colleague...). */
 const MAX_GUESTS = 4;
@@ -133,8 +132,7 @@ export async function inviteGuest(
 			{ ...message, idempotencyKey: `guest:${id}`, organizationId: visit.organizationId },
 			{ now, maxAttempts: 3 }
 		);
-		await appendEvent(tx, { appointmentId, type: 'guests', at: now });
-		await notifyVisit(tx, visit.organizationId, appointmentId);
+		await publishEvent(tx, { appointmentId, organizationId: visit.organizationId, type: 'guests', at: now });
 		await ctx.audit.record(
 			{
 				...attempt,
@@ -199,8 +197,12 @@ export async function askToJoin(
 			})
 			.where('id', '=', row.id)
 			.execute();
-		await appendEvent(tx, { appointmentId: row.appointment_id, type: 'guests', at: now });
-		await notifyVisit(tx, row.organization_id, row.appointment_id);
+		await publishEvent(tx, {
+			appointmentId: row.appointment_id,
+			organizationId: row.organization_id,
+			type: 'guests',
+			at: now
+		});
 		await ctx.audit.record(
 			{
 				action: 'visit.guest.ask',
@@ -276,8 +278,7 @@ export async function decideGuest(
 				.where('closed_at', 'is', null)
 				.execute();
 		}
-		await appendEvent(tx, { appointmentId, type: 'guests', at: now });
-		await notifyVisit(tx, visit.organizationId, appointmentId);
+		await publishEvent(tx, { appointmentId, organizationId: visit.organizationId, type: 'guests', at: now });
 		await ctx.audit.record(
 			{ ...attempt, organizationId: visit.organizationId, details: { guest: guestId, decision } },
 			tx

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { notifyVisit } from '../platform/events';
 import type {
 	Database,
 	VisitModality,
@@ -83,8 +84,26 @@ export async function closeOpenSegment(db: Executor, appointmentId: string, at: 
 		.execute();
 }
 
-/** Appends an event to the room's log; `recipient` addresses one connection only. */
-export async function appendEvent(
+/**
+ * Appends an event to the room's log and wakes its followers when the transaction commits; with an
+ * organization, the clinic's waiting lists too. `recipient` addresses one connection only.
+ */
+export async function publishEvent(
+	db: Executor,
+	event: {
+		appointmentId: string;
+		organizationId: string | null;
+		type: string;
+		payload?: unknown;
+		recipient?: string | null;
+		at: Date;
+	}
+): Promise<void> {
+	await appendEvent(db, event);
+	await notifyVisit(db, event.organizationId, event.appointmentId);
+}
+
+async function appendEvent(
 	db: Executor,
 	event: { appointmentId: string; type: string; payload?: unknown; recipient?: string | null; at: Date }
 ): Promise<void> {

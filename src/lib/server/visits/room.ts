@@ -5,14 +5,13 @@ import { readCheckIn } from '../previsit/check-in';
 import { consentStatusOf, hasCurrentConsent } from '../previsit/consent';
 import type { ServiceContext } from '../platform/context';
 import { AppError } from '../platform/errors';
-import { notifyVisit } from '../platform/events';
 import type { VisitModality } from '../platform/schema';
 import { getAppointment } from '../scheduling/booking';
 import type { Appointment } from '../scheduling/repository';
 import type { VideoProvider } from '../integrations/video/provider';
 import { inTheVisit, participantOf, type Participant } from './participants';
 import {
-	appendEvent,
+	publishEvent,
 	closeOpenSegment,
 	readSegments,
 	readVisit,
@@ -32,8 +31,12 @@ async function changed(
 	visit: Pick<Visit, 'organizationId' | 'appointmentId'>,
 	type: string
 ) {
-	await appendEvent(ctx.db, { appointmentId: visit.appointmentId, type, at: ctx.clock.now() });
-	await notifyVisit(ctx.db, visit.organizationId, visit.appointmentId);
+	await publishEvent(ctx.db, {
+		appointmentId: visit.appointmentId,
+		organizationId: visit.organizationId,
+		type,
+		at: ctx.clock.now()
+	});
 }
 
 /**
@@ -119,7 +122,7 @@ export async function startVisit(
 	appointmentId: string
 ): Promise<Visit> {
 	const host = await requireHost(ctx, appointmentId, 'visit.start');
-	const appointment = await getAppointment(ctx, appointmentId);
+	const { appointment } = host;
 	const current = await readVisit(ctx.db, appointmentId);
 	if (!current) throw new AppError('VISIT_NOT_RUNNING');
 	if (current.status === 'ended') throw new AppError('VISIT_ENDED');
@@ -359,8 +362,7 @@ export async function setRecording(
 	appointmentId: string,
 	on: boolean
 ): Promise<RecordingState> {
-	await requireHost(ctx, appointmentId, 'visit.record');
-	const appointment = await getAppointment(ctx, appointmentId);
+	const { appointment } = await requireHost(ctx, appointmentId, 'visit.record');
 	const visit = await readVisit(ctx.db, appointmentId);
 	if (visit?.status !== 'in_progress') throw new AppError('VISIT_NOT_RUNNING');
 	const state = await recordingState(ctx, video, appointment, visit);

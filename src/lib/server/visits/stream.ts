@@ -53,10 +53,13 @@ export async function followRoom(
 		await sendState(true);
 		while (!signal.aborted) {
 			if (!pending) {
+				let timer: NodeJS.Timeout | undefined;
 				await new Promise<void>((resolve) => {
 					wake = resolve;
-					setTimeout(resolve, HEARTBEAT_MS);
+					timer = setTimeout(resolve, HEARTBEAT_MS);
 				});
+				// Woken by a change: this wait's heartbeat timer is not needed any more.
+				clearTimeout(timer);
 			}
 			wake = undefined;
 			pending = false;
