@@ -303,6 +303,36 @@ export function goodbye(speak: Speaker, state: CallState, key: string): Turn {
 	return { twiml: farewell(speak, state, key), next: { ...state, step: 'finished' }, effects: [] };
 }
 
+/**
+ * A call AnyVisit placed into a running visit, answered: the patient hears who is calling (nothing
+ * more: whoever picked up has not proved who they are) and joins the visit's conference, waiting
+ * with the hold updates until someone else is on; an interpreter service joins without a word.
+ */
+export function joinVisit(
+	speak: Speaker,
+	urls: FlowUrls,
+	leg: { visitId: string; role: 'patient' | 'interpreter'; language: string }
+): string {
+	const response = new twilio.twiml.VoiceResponse();
+	if (leg.role === 'patient') speak(response, leg.language, 'ivr:leg.patient');
+	const dial = response.dial();
+	dial.conference(
+		{
+			waitUrl: urls.hold,
+			waitMethod: 'POST',
+			startConferenceOnEnter: leg.role === 'interpreter',
+			// The patient hanging up ends the phone part of the visit; an interpreter leaving does not.
+			endConferenceOnExit: leg.role === 'patient',
+			beep: 'false',
+			statusCallback: urls.conferenceEvents(leg.visitId),
+			statusCallbackEvent: ['join', 'leave', 'mute'],
+			statusCallbackMethod: 'POST'
+		},
+		urls.conference(leg.visitId)
+	);
+	return response.toString();
+}
+
 /** What callers hear while they wait for the clinician: an update, then music, again and again. */
 export function holdMusic(speak: Speaker, language: string, musicUrl: string | null): string {
 	const response = new twilio.twiml.VoiceResponse();

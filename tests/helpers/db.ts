@@ -57,7 +57,7 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Tes
 
 /** Empties every application table between tests (keeps the migrations table). */
 export async function truncateAll(db: Db): Promise<void> {
-	await sql`truncate table ehr_links, license_expiry_notices, inbound_sms, sms_opt_outs, appointment_messages, booking_idempotency, appointments, availability_exceptions, availability_templates, clinician_visit_types, visit_types, sign_in_failures, sessions, staff_recovery_codes, staff_invitations, staff_credentials, dev_outbox_messages, outbox, patient_contacts, patients, data_keys, licenses, staff, organizations restart identity cascade`.execute(
+	await sql`truncate table ehr_links, ivr_calls, license_expiry_notices, inbound_sms, sms_opt_outs, appointment_messages, booking_idempotency, appointments, availability_exceptions, availability_templates, clinician_visit_types, visit_types, sign_in_failures, sessions, staff_recovery_codes, staff_invitations, staff_credentials, dev_outbox_messages, outbox, patient_contacts, patients, data_keys, licenses, staff, organizations restart identity cascade`.execute(
 		db
 	);
 	// The audit log refuses TRUNCATE by trigger; a test reset is the one place that lifts it.

@@ -59,6 +59,12 @@ const EnvSchema = v.object({
 	),
 	// The clinic's staff line that callers reach by pressing 0 on the phone line (E.164).
 	IVR_STAFF_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\+[1-9]\d{6,14}$/))),
+	// The interpreter service a clinician can call into a visit (E.164), and the code its menu takes
+	// for each language: "es=11,ht=25,ar=4".
+	INTERPRETER_LINE_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\+[1-9]\d{6,14}$/))),
+	INTERPRETER_LINE_CODES: v.optional(
+		v.pipe(v.string(), v.regex(/^[a-zA-Z-]{2,10}=\d{1,6}(?:,[a-zA-Z-]{2,10}=\d{1,6})*$/))
+	),
 	// Twilio Video signs access tokens with an API key (twilio.com/docs/iam/api-keys), not the auth token.
 	TWILIO_API_KEY_SID: v.optional(v.pipe(v.string(), v.regex(/^SK[0-9a-f]{32}$/))),
 	TWILIO_API_KEY_SECRET: v.optional(v.pipe(v.string(), v.minLength(16))),
@@ -125,6 +131,8 @@ export type Config = {
 	video: VideoSettings;
 	/** The staff line callers reach by pressing 0 (IVR_STAFF_NUMBER); null: they are called back. */
 	ivrStaffNumber: string | null;
+	/** The interpreter service (INTERPRETER_LINE_NUMBER) and each language's code on it; null: none. */
+	interpreterLine: { number: string; codes: Record<string, string> } | null;
 };
 
 export type X12Parties = { sender: string; receiver: string; telehealthServiceTypes: string[] };
@@ -246,6 +254,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 				: { host: '127.0.0.1', port: e.SANDBOX_MLLP_PORT, sandbox: true },
 		sandboxMllpPort: e.SANDBOX_MLLP_PORT,
 		ivrStaffNumber: e.IVR_STAFF_NUMBER ?? null,
+		interpreterLine: e.INTERPRETER_LINE_NUMBER
+			? {
+					number: e.INTERPRETER_LINE_NUMBER,
+					codes: Object.fromEntries(
+						(e.INTERPRETER_LINE_CODES ?? '')
+							.split(',')
+							.filter(Boolean)
+							.map((pair) => pair.split('=') as [string, string])
+					)
+				}
+			: null,
 		video:
 			e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
 				? {

@@ -60,6 +60,10 @@ export const ERROR_STATUS = {
 	RECORDING_UNAVAILABLE: 409,
 	/** The video service could not be reached or refused (nothing was changed). */
 	VIDEO_UNAVAILABLE: 502,
+	/** The phone service could not place or end the call (nothing was changed). */
+	PHONE_UNAVAILABLE: 502,
+	/** There is no phone number to call: none at check-in or on file (or no interpreter line for the language). */
+	NO_PHONE_NUMBER: 422,
 	RATE_LIMITED: 429,
 	UNAVAILABLE: 503,
 	INTERNAL: 500

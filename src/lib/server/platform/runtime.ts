@@ -32,6 +32,9 @@ import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 import { createEventBus, type EventBus } from './events';
 import type { VideoProvider } from '../integrations/video/provider';
+import type { PhoneLine } from '../integrations/phone/provider';
+import { simulatedPhoneLine } from '../integrations/phone/simulated';
+import { twilioPhoneLine } from '../integrations/phone/twilio';
 import { p2pVideoProvider } from '../integrations/video/p2p';
 import { twilioVideoProvider } from '../integrations/video/twilio';
 
@@ -52,6 +55,8 @@ export type Runtime = {
 	events: EventBus;
 	/** Carries the visits' media: Twilio Video, or browser to browser. */
 	video: VideoProvider;
+	/** Calls placed into visits: Twilio, else the development simulator's carrier (never in production). */
+	phone: PhoneLine | null;
 	close(): Promise<void>;
 };
 
@@ -242,6 +247,11 @@ export async function startRuntime(
 	const events = await createEventBus(opened);
 	const video =
 		config.video.kind === 'twilio' ? twilioVideoProvider(config.video) : p2pVideoProvider(config.video);
+	const phone = config.twilio
+		? twilioPhoneLine(config.twilio)
+		: config.env === 'production'
+			? null
+			: simulatedPhoneLine();
 	return {
 		config,
 		db,
@@ -255,6 +265,7 @@ export async function startRuntime(
 		eligibility: eligibilityDeps(config, clock),
 		events,
 		video,
+		phone,
 		async close() {
 			await outbox.stop();
 			await events.close();

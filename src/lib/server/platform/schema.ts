@@ -271,6 +271,27 @@ export interface IvrCallsTable {
 	updated_at: Date;
 }
 
+export type PhoneLegRole = 'patient' | 'interpreter';
+export type PhoneLegStatus = 'dialing' | 'ringing' | 'answered' | 'ended' | 'failed';
+
+export interface VisitPhoneLegsTable {
+	id: string;
+	appointment_id: string;
+	role: PhoneLegRole;
+	language: string;
+	call_sid: string | null;
+	status: PhoneLegStatus;
+	outcome: string | null;
+	reason: string;
+	requested_by_kind: 'staff' | 'patient';
+	requested_by_id: string;
+	on_line: Generated<boolean>;
+	muted: Generated<boolean>;
+	created_at: Date;
+	answered_at: Date | null;
+	ended_at: Date | null;
+}
+
 export interface EhrSyncCursorsTable {
 	name: string;
 	read_until: Date;
@@ -618,6 +639,7 @@ export interface Database {
 	visit_connections: VisitConnectionsTable;
 	visit_events: VisitEventsTable;
 	ivr_calls: IvrCallsTable;
+	visit_phone_legs: VisitPhoneLegsTable;
 	coverages: CoveragesTable;
 	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;

@@ -90,6 +90,8 @@ async function readConsentRow(
 			.where('c.kind', '=', where.latestFor[1])
 			.where('c.revoked_at', 'is', null)
 			.orderBy('c.given_at', 'desc')
+			// Two signed in the same millisecond (a fixed clock, a double submit): the newer text wins.
+			.orderBy('t.version', 'desc')
 			.limit(1);
 	const row = await query.executeTakeFirst();
 	if (!row) return undefined;

@@ -10,7 +10,6 @@ import {
 	type CallState,
 	type Facts,
 	type FlowUrls,
-	type Speaker,
 	type Turn
 } from '$telephony/flow';
 import { createAuditor } from '../platform/audit/audit';
@@ -21,13 +20,13 @@ import type { Db } from '../platform/db';
 import { isAppError } from '../platform/errors';
 import { tFor } from '../platform/i18n';
 import { isLimited, recordFailure, type Limit } from '../identity/rate-limit';
-import { SAY_VOICES } from '../integrations/twilio/voice';
 import { findPatientIdsByPhone, readPatient } from '../patients/repository';
 import { readCheckIn, submitCheckIn } from '../previsit/check-in';
 import { hasCurrentConsent, recordIvrConsent } from '../previsit/consent';
 import { readAppointment } from '../scheduling/repository';
 import { enterWaitingRoom } from '../visits/room';
 import { publishEvent, readVisit } from '../visits/repository';
+import { speaker } from './speak';
 
 export type IvrDeps = {
 	db: Db;
@@ -46,6 +45,8 @@ export type CallRequest = {
 	From?: string;
 	To?: string;
 	Digits?: string;
+	/** A status callback's CallStatus (ringing, in-progress, completed, busy, no-answer, ...). */
+	CallStatus?: string;
 	/** Answering-machine detection on calls AnyVisit placed (human, machine_end_beep, ...). */
 	AnsweredBy?: string;
 	/** Twilio's I-Twilio-Idempotency-Token: the same on every retry of one webhook request. */
@@ -59,13 +60,7 @@ const DOB_LOCK: (patientId: string) => Limit = (patientId) => ({
 	windowMs: 30 * 60_000
 });
 
-/** Speaks a prompt with the language's Twilio voice (twilio.com/docs/voice/twiml/say/text-speech). */
-export const speak: Speaker = (response, language, key, params) => {
-	const { voice, language: locale } = SAY_VOICES[language] ?? SAY_VOICES.en!;
-	response.say({ voice, language: locale } as never, tFor(language)(key, params ?? {}));
-};
-
-function urls(deps: IvrDeps): FlowUrls {
+export function urls(deps: IvrDeps): FlowUrls {
 	return {
 		gather: `${deps.baseUrl}/telephony/voice/gather`,
 		hold: `${deps.baseUrl}/telephony/voice/hold`,
@@ -75,7 +70,8 @@ function urls(deps: IvrDeps): FlowUrls {
 	};
 }
 
-function context(deps: IvrDeps, actor: Actor, callSid: string): ServiceContext {
+/** A service context for work a call's webhook does, audited with the CallSid as its request id. */
+export function callContext(deps: IvrDeps, actor: Actor, callSid: string): ServiceContext {
 	return {
 		db: deps.db,
 		clock: deps.clock,
@@ -165,7 +161,7 @@ async function factsFor(deps: IvrDeps, state: CallState, request: CallRequest): 
 	}
 	if (state.step === 'location' && digits === '1' && facts.visit) {
 		// The caller confirmed where they are: check in there (the licensure gate runs on it).
-		const ctx = context(deps, await patientActor(deps, state.patientId!), request.CallSid);
+		const ctx = callContext(deps, await patientActor(deps, state.patientId!), request.CallSid);
 		const checkIn = await submitCheckIn(ctx, state.appointmentId!, {
 			locationState: facts.visit.state,
 			locationSetting: 'home',
@@ -176,7 +172,7 @@ async function factsFor(deps: IvrDeps, state: CallState, request: CallRequest): 
 		facts.licensed = checkIn.licensure.allowed;
 	}
 	if (state.step === 'consent' && digits === '1') {
-		const ctx = context(deps, await patientActor(deps, state.patientId!), request.CallSid);
+		const ctx = callContext(deps, await patientActor(deps, state.patientId!), request.CallSid);
 		await recordIvrConsent(ctx, state.appointmentId!, request.CallSid);
 		facts.consentRecorded = true;
 	}
@@ -217,9 +213,9 @@ export async function incomingCall(deps: IvrDeps, request: CallRequest): Promise
 		.executeTakeFirst();
 	// Twilio retrying the greeting, or a call already under way: its last answer again.
 	if (existing?.last_answer) return existing.last_answer;
-	const turn = greet(speak, urls(deps));
+	const turn = greet(speaker(deps.baseUrl), urls(deps));
 	await saveCall(deps, request, turn, true);
-	const ctx = context(deps, { kind: 'system' }, request.CallSid);
+	const ctx = callContext(deps, { kind: 'system' }, request.CallSid);
 	await ctx.audit.record({ action: 'ivr.call', resourceType: 'call', resourceId: request.CallSid });
 	return turn.twiml;
 }
@@ -236,16 +232,16 @@ export async function gatherAnswer(deps: IvrDeps, request: CallRequest): Promise
 	const retry = fingerprint('gather', request);
 	if (retry && row.last_request === retry && row.last_answer) return row.last_answer;
 	const state = { ...NEW_CALL, ...(row.state as Partial<CallState>) };
-	const ctx = context(deps, { kind: 'system' }, request.CallSid);
+	const ctx = callContext(deps, { kind: 'system' }, request.CallSid);
 	const t = tFor(state.language);
 	let turn: Turn;
 	try {
 		const facts = await factsFor(deps, state, request);
 		const identified = facts.caller ?? facts.code;
 		if (identified && (await isLimited(deps.db, [DOB_LOCK(identified.patientId)], deps.clock.now()))) {
-			turn = locked(state);
+			turn = locked(deps, state);
 		} else {
-			turn = answer(speak, urls(deps), state, request.Digits ?? null, facts, (code) =>
+			turn = answer(speaker(deps.baseUrl), urls(deps), state, request.Digits ?? null, facts, (code) =>
 				t(`scheduling:state.${code}`)
 			);
 		}
@@ -254,7 +250,7 @@ export async function gatherAnswer(deps: IvrDeps, request: CallRequest): Promise
 		}
 		if (turn.effects.includes('wait')) {
 			await enterWaitingRoom(
-				context(deps, await patientActor(deps, state.patientId!), request.CallSid),
+				callContext(deps, await patientActor(deps, state.patientId!), request.CallSid),
 				state.appointmentId!
 			);
 		}
@@ -262,7 +258,7 @@ export async function gatherAnswer(deps: IvrDeps, request: CallRequest): Promise
 		// A visit that cannot start now (its check-in closed, a consent text changed): say so, end kindly.
 		if (!isAppError(error)) throw error;
 		deps.logger.warn({ code: error.code }, 'phone check-in could not continue');
-		turn = unavailable(state);
+		turn = unavailable(deps, state);
 	}
 	if (turn.effects.some((e) => e === 'lock' || e === 'alert_staff')) {
 		await ctx.audit.record({
@@ -276,12 +272,12 @@ export async function gatherAnswer(deps: IvrDeps, request: CallRequest): Promise
 	return turn.twiml;
 }
 
-function locked(state: CallState): Turn {
-	return goodbye(speak, state, 'ivr:locked');
+function locked(deps: IvrDeps, state: CallState): Turn {
+	return goodbye(speaker(deps.baseUrl), state, 'ivr:locked');
 }
 
-function unavailable(state: CallState): Turn {
-	return { ...goodbye(speak, state, 'ivr:visit.unavailable'), effects: ['alert_staff'] };
+function unavailable(deps: IvrDeps, state: CallState): Turn {
+	return { ...goodbye(speaker(deps.baseUrl), state, 'ivr:visit.unavailable'), effects: ['alert_staff'] };
 }
 
 /** What a caller on hold hears between the music: an update in their language. */
@@ -291,8 +287,16 @@ export async function holdAnswer(deps: IvrDeps, request: CallRequest): Promise<s
 		.select(['state'])
 		.where('call_sid', '=', request.CallSid)
 		.executeTakeFirst();
-	const language = (row?.state as Partial<CallState> | undefined)?.language ?? 'en';
-	return holdMusic(speak, MENU_LANGUAGES.includes(language as never) ? language : 'en', null);
+	// A call AnyVisit placed into the visit waits in the language it was placed in.
+	const leg = row
+		? undefined
+		: await deps.db
+				.selectFrom('visit_phone_legs')
+				.select('language')
+				.where('call_sid', '=', request.CallSid)
+				.executeTakeFirst();
+	const language = (row?.state as Partial<CallState> | undefined)?.language ?? leg?.language ?? 'en';
+	return holdMusic(speaker(deps.baseUrl), MENU_LANGUAGES.includes(language as never) ? language : 'en', null);
 }
 
 export type ConferenceEvent = {
@@ -304,9 +308,9 @@ export type ConferenceEvent = {
 };
 
 /**
- * A participant joined, left or was muted in a visit's conference: a phone-line caller of this visit
- * is marked on or off the line, and the visit page is told. Other participants (the clinician's leg)
- * and other visits' callers change nothing.
+ * A participant joined, left or was muted in a visit's conference: a phone-line caller of this visit,
+ * or a call AnyVisit placed into it, is marked on or off the line, and the visit page is told. Other
+ * participants (the clinician's leg) and other visits' callers change nothing.
  */
 export async function conferenceEvent(deps: IvrDeps, report: ConferenceEvent): Promise<void> {
 	if (!report.callSid) return;
@@ -316,19 +320,38 @@ export async function conferenceEvent(deps: IvrDeps, report: ConferenceEvent): P
 		.where('call_sid', '=', report.callSid)
 		.executeTakeFirst();
 	const state = row?.state as CallState | undefined;
-	if (!state || state.appointmentId !== report.visitId) return;
+	const leg = state
+		? undefined
+		: await deps.db
+				.selectFrom('visit_phone_legs')
+				.select(['appointment_id', 'on_line'])
+				.where('call_sid', '=', report.callSid)
+				.where('status', 'in', ['ringing', 'answered'])
+				.executeTakeFirst();
+	if ((state?.appointmentId ?? leg?.appointment_id) !== report.visitId) return;
 	const onLine =
 		report.event === 'participant-leave'
 			? false
 			: report.event.startsWith('participant-')
 				? true
-				: state.onLine;
+				: (state?.onLine ?? leg?.on_line ?? false);
 	await deps.db.transaction().execute(async (tx) => {
-		await tx
-			.updateTable('ivr_calls')
-			.set({ state: JSON.stringify({ ...state, onLine, muted: report.muted }), updated_at: deps.clock.now() })
-			.where('call_sid', '=', report.callSid!)
-			.execute();
+		if (state) {
+			await tx
+				.updateTable('ivr_calls')
+				.set({
+					state: JSON.stringify({ ...state, onLine, muted: report.muted }),
+					updated_at: deps.clock.now()
+				})
+				.where('call_sid', '=', report.callSid!)
+				.execute();
+		} else {
+			await tx
+				.updateTable('visit_phone_legs')
+				.set({ on_line: onLine, muted: report.muted })
+				.where('call_sid', '=', report.callSid!)
+				.execute();
+		}
 		const visit = await readVisit(tx, report.visitId);
 		if (!visit) return;
 		await publishEvent(tx, {

@@ -3,7 +3,8 @@ import { reminderAnswer } from '$telephony/reminder';
 import { createAuditor } from '../platform/audit/audit';
 import { openPayload } from '../platform/outbox/repository';
 import { SAY_VOICES } from '../integrations/twilio/voice';
-import { speak, type IvrDeps } from './ivr';
+import type { IvrDeps } from './ivr';
+import { speaker } from './speak';
 
 export type ReminderCallRequest = {
 	messageId: string;
@@ -27,14 +28,14 @@ export async function reminderCall(deps: IvrDeps, request: ReminderCallRequest):
 		.executeTakeFirst();
 	const payload = row ? await openPayload(deps.db, deps.phi, row) : null;
 	// A call whose message is gone (purged): say nothing about anyone, and let the clinic call back.
-	if (!payload) return goodbye(speak, { ...NEW_CALL }, 'ivr:staff.unavailable').twiml;
+	if (!payload) return goodbye(speaker(deps.baseUrl), { ...NEW_CALL }, 'ivr:staff.unavailable').twiml;
 	const language = typeof payload?.language === 'string' ? payload.language : 'en';
 	const call = { say: typeof payload?.say === 'string' ? payload.say : '', language };
 	const voice = SAY_VOICES[language] ?? SAY_VOICES.en!;
 	const action = (tries: number) =>
 		`${deps.baseUrl}/telephony/voice/reminder?message=${request.messageId}&tries=${tries}`;
 	const turn = reminderAnswer(
-		speak,
+		speaker(deps.baseUrl),
 		voice,
 		call,
 		{ answeredBy: request.AnsweredBy ?? null, digits: request.Digits ?? null, tries: request.tries },

@@ -1,6 +1,7 @@
 import type { Runtime } from '../platform/runtime';
 import { AppError } from '../platform/errors';
 import { readSignedWebhook } from '../integrations/twilio/webhook';
+import type { PhoneDeps } from '../visits/phone';
 import type { CallRequest, IvrDeps } from './ivr';
 
 /**
@@ -18,6 +19,16 @@ export function ivrDeps(runtime: Runtime, requestUrl: URL): IvrDeps {
 	};
 }
 
+/** What placing calls into a visit needs; no phone line (production without Twilio): PHONE_UNAVAILABLE. */
+export function phoneDeps(runtime: Runtime, requestUrl: URL): PhoneDeps {
+	if (!runtime.phone) throw new AppError('PHONE_UNAVAILABLE');
+	return {
+		line: runtime.phone,
+		baseUrl: ivrDeps(runtime, requestUrl).baseUrl,
+		interpreterLine: runtime.config.interpreterLine
+	};
+}
+
 /** A voice webhook's parameters, signed by Twilio for its full public URL (403 otherwise). */
 export async function readCallRequest(runtime: Runtime, request: Request, url: URL): Promise<CallRequest> {
 	const params = await readSignedWebhook(request, url, {
@@ -32,6 +43,7 @@ export async function readCallRequest(runtime: Runtime, request: Request, url: U
 		From: params.From,
 		To: params.To,
 		Digits: digits,
+		CallStatus: params.CallStatus && /^[a-z-]{1,20}$/.test(params.CallStatus) ? params.CallStatus : undefined,
 		idempotencyToken: token
 	};
 }

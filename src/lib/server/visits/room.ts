@@ -8,6 +8,7 @@ import { AppError } from '../platform/errors';
 import type { VisitModality } from '../platform/schema';
 import { getAppointment } from '../scheduling/booking';
 import type { Appointment } from '../scheduling/repository';
+import type { PhoneLine } from '../integrations/phone/provider';
 import type { VideoProvider } from '../integrations/video/provider';
 import { inTheVisit, participantOf, type Participant } from './participants';
 import {
@@ -94,7 +95,7 @@ async function firstModality(ctx: ServiceContext, appointment: Appointment): Pro
 	return appointment.modality === 'in_person' ? 'video' : appointment.modality;
 }
 
-async function runningVisit(ctx: ServiceContext, appointmentId: string): Promise<Visit> {
+export async function runningVisit(ctx: ServiceContext, appointmentId: string): Promise<Visit> {
 	const visit = await readVisit(ctx.db, appointmentId, true);
 	if (!visit || visit.status !== 'in_progress') throw new AppError('VISIT_NOT_RUNNING');
 	return visit;
@@ -198,47 +199,55 @@ export async function switchModality(
 		});
 		throw new AppError('FORBIDDEN');
 	}
-	const startedBy = who.kind;
-	const now = ctx.clock.now();
 	return ctx.db.transaction().execute(async (tx) => {
 		const visit = await runningVisit({ ...ctx, db: tx }, appointmentId);
-		const segments = await readSegments(tx, appointmentId);
-		const open = segments.find((s) => s.end === null);
-		if (open?.modality === change.modality) return open;
-		await closeOpenSegment(tx, appointmentId, now);
-		const id = randomUUID();
-		await tx
-			.insertInto('visit_segments')
-			.values({
-				id,
-				appointment_id: appointmentId,
-				modality: change.modality,
-				started_at: now,
-				started_by_kind: startedBy,
-				started_by_id: who.id,
-				reason: change.reason
-			})
-			.execute();
-		await changed({ ...ctx, db: tx }, visit, 'modality');
-		await ctx.audit.record(
-			{
-				action: 'visit.switch',
-				resourceType: 'appointment',
-				resourceId: appointmentId,
-				organizationId: visit.organizationId,
-				details: { from: open?.modality ?? null, to: change.modality, reason: change.reason }
-			},
-			tx
-		);
-		return {
-			id,
-			modality: change.modality,
-			start: now,
-			end: null,
-			startedBy,
-			reason: change.reason
-		};
+		const by = { kind: who.kind === 'staff' ? ('staff' as const) : ('patient' as const), id: who.id };
+		return replaceSegment({ ...ctx, db: tx }, visit, change, by);
 	});
+}
+
+/**
+ * Ends the open segment and opens one in `change.modality`, started by `by` (in the caller's
+ * transaction, on the visit row it locked). Already in that modality: the open segment, unchanged.
+ * The phone line calls it when the call that moves a visit to the phone is answered.
+ */
+export async function replaceSegment(
+	ctx: ServiceContext,
+	visit: Visit,
+	change: { modality: VisitModality; reason: SwitchReason },
+	by: { kind: 'staff' | 'patient'; id: string }
+): Promise<Segment> {
+	const now = ctx.clock.now();
+	const { appointmentId } = visit;
+	const segments = await readSegments(ctx.db, appointmentId);
+	const open = segments.find((s) => s.end === null);
+	if (open?.modality === change.modality) return open;
+	await closeOpenSegment(ctx.db, appointmentId, now);
+	const id = randomUUID();
+	await ctx.db
+		.insertInto('visit_segments')
+		.values({
+			id,
+			appointment_id: appointmentId,
+			modality: change.modality,
+			started_at: now,
+			started_by_kind: by.kind,
+			started_by_id: by.id,
+			reason: change.reason
+		})
+		.execute();
+	await changed(ctx, visit, 'modality');
+	await ctx.audit.record(
+		{
+			action: 'visit.switch',
+			resourceType: 'appointment',
+			resourceId: appointmentId,
+			organizationId: visit.organizationId,
+			details: { from: open?.modality ?? null, to: change.modality, reason: change.reason }
+		},
+		ctx.db
+	);
+	return { id, modality: change.modality, start: now, end: null, startedBy: by.kind, reason: change.reason };
 }
 
 /**
@@ -248,9 +257,12 @@ export async function switchModality(
 export async function endVisit(
 	ctx: ServiceContext,
 	video: VideoProvider,
-	appointmentId: string
+	appointmentId: string,
+	/** The line the visit's placed calls are on (they are hung up); null when none can be placed. */
+	line: PhoneLine | null = null
 ): Promise<Visit> {
 	const host = await requireHost(ctx, appointmentId, 'visit.end');
+	let calls: string[] = [];
 	const now = ctx.clock.now();
 	const ended = await ctx.db.transaction().execute(async (tx) => {
 		const visit = await readVisit(tx, appointmentId, true);
@@ -274,6 +286,14 @@ export async function endVisit(
 			{ id: appointmentId, organizationId: visit.organizationId },
 			now
 		);
+		const legs = await tx
+			.updateTable('visit_phone_legs')
+			.set({ status: 'ended', on_line: false, ended_at: now })
+			.where('appointment_id', '=', appointmentId)
+			.where('status', 'in', ['dialing', 'ringing', 'answered'])
+			.returning('call_sid')
+			.execute();
+		calls = legs.flatMap((l) => (l.call_sid ? [l.call_sid] : []));
 		await tx
 			.updateTable('visit_connections')
 			.set({ closed_at: now, closed_reason: 'ended' })
@@ -301,6 +321,11 @@ export async function endVisit(
 				'video room did not close'
 			);
 		});
+		for (const callSid of calls) {
+			await line?.hangUp(callSid).catch((error: unknown) => {
+				ctx.logger.warn({ err: error instanceof Error ? error.message : 'unknown' }, 'call did not hang up');
+			});
+		}
 	}
 	return (await readVisit(ctx.db, appointmentId))!;
 }

@@ -8,6 +8,7 @@ import type { VideoProvider } from '../integrations/video/provider';
 import { listGuests } from './guests';
 import { liveConnections } from './connections';
 import { inTheVisit, participantOf } from './participants';
+import { visitLegs } from './phone';
 import { readSegments, readVisit } from './repository';
 import { recordingState, type RecordingState, type TimelineSegment } from './room';
 
@@ -40,7 +41,13 @@ export type RoomView = {
 	segments: TimelineSegment[];
 	participants: RoomParticipant[];
 	/** Callers of this visit on the phone line (in its conference) now. */
-	phone: { role: 'patient'; muted: boolean }[];
+	phone: { role: 'patient' | 'interpreter'; muted: boolean }[];
+	/**
+	 * Calls placed into the visit, latest per role: ringing ones, and one that was not answered
+	 * (busy, no-answer, failed) so the page can say so. Connected calls are in `phone`.
+	 */
+	calls: { role: 'patient' | 'interpreter'; status: 'calling' | 'not_answered' }[];
+
 	guests: { id: string; role: GuestRole; name: string; status: GuestStatus }[];
 	recording: RecordingState;
 	/** Live captions are on for this visit. */
@@ -84,7 +91,7 @@ export async function roomView(
 			inVisit: inTheVisit({ kind, guestStatus })
 		};
 	});
-	const phone =
+	const phone: RoomView['phone'] =
 		visit && visit.status !== 'ended'
 			? (
 					await ctx.db
@@ -95,6 +102,16 @@ export async function roomView(
 						.execute()
 				).map((r) => ({ role: 'patient' as const, muted: (r.state as { muted?: boolean }).muted === true }))
 			: [];
+	const legs = visit && visit.status !== 'ended' ? await visitLegs(ctx.db, appointmentId) : [];
+	for (const leg of legs) {
+		if (leg.status === 'answered' && leg.onLine) phone.push({ role: leg.role, muted: leg.muted });
+	}
+	const calls: RoomView['calls'] = [];
+	for (const role of ['patient', 'interpreter'] as const) {
+		const latest = legs.find((l) => l.role === role);
+		if (latest?.status === 'dialing' || latest?.status === 'ringing') calls.push({ role, status: 'calling' });
+		if (latest?.status === 'failed') calls.push({ role, status: 'not_answered' });
+	}
 	let requirements: RoomView['requirements'] = null;
 	if (who.kind === 'patient' && !visit) {
 		const checkIn = await readCheckIn(ctx.db, ctx.phi, appointmentId);
@@ -144,6 +161,7 @@ export async function roomView(
 		segments: who.host ? segments.map(({ id: _, ...s }) => s) : [],
 		participants,
 		phone,
+		calls,
 		guests: guests.map(({ id, role, name, status }) => ({ id, role, name, status })),
 		recording: await recordingState(ctx, video, appointment, visit),
 		captions: visit?.captions ?? false,

@@ -32,11 +32,21 @@ export function createTwilioClient(settings: TwilioSettings, httpClient?: Twilio
  * being rotated), 429 (rate limit), 5xx and network failures are retried by the outbox with backoff.
  */
 export function deliveryFailure(error: unknown): Error {
-	const status = typeof error === 'object' && error && 'status' in error ? Number(error.status) : NaN;
-	const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : 'unknown';
+	const status = twilioStatus(error) ?? NaN;
+	const code = twilioCode(error) ?? 'unknown';
 	if (status === 400 || status === 403 || status === 404) {
 		return new PermanentDeliveryError(`Twilio refused the request (HTTP ${status}, error ${code})`);
 	}
 	if (Number.isFinite(status)) return new Error(`Twilio answered HTTP ${status} (error ${code})`);
 	return new Error(`Twilio could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** The HTTP status of a failed Twilio REST call (the library's RestException), if it got an answer. */
+export function twilioStatus(error: unknown): number | undefined {
+	return typeof error === 'object' && error && 'status' in error ? Number(error.status) : undefined;
+}
+
+/** Twilio's error code (twilio.com/docs/api/errors) of a failed REST call, if it gave one. */
+export function twilioCode(error: unknown): number | undefined {
+	return typeof error === 'object' && error && 'code' in error ? Number(error.code) : undefined;
 }

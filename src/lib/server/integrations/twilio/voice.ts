@@ -9,8 +9,9 @@ type SayVoice = { voice: string; language: string };
 
 /**
  * The text-to-speech voice for each language AnyVisit speaks (twilio.com/docs/voice/twiml/say/text-speech).
- * Twilio has no Haitian Creole voice: Haitian patients hear the Creole text in a French voice, the
- * closest Twilio offers, until the telephony IVR plays recorded Creole prompts.
+ * Twilio has no Haitian Creole voice: the phone line plays recorded Creole prompts instead
+ * (src/lib/server/telephony/speak.ts); only a reminder call's own text (its date and time) is read in a French voice,
+ * the closest Twilio offers.
  */
 const ENGLISH: SayVoice = { voice: 'Polly.Joanna', language: 'en-US' };
 

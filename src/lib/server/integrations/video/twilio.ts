@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type { VideoSettings } from '../../platform/config';
 import { AppError } from '../../platform/errors';
-import { createTwilioClient, type TwilioHttpClient } from '../twilio/client';
+import { createTwilioClient, twilioCode, twilioStatus, type TwilioHttpClient } from '../twilio/client';
 import { GRANT_TTL_SECONDS, type JoinGrant, type VideoProvider } from './provider';
 
 type TwilioVideoSettings = Extract<VideoSettings, { kind: 'twilio' }>;
@@ -103,14 +103,6 @@ export function twilioVideoProvider(
 			}
 		}
 	};
-}
-
-function twilioStatus(error: unknown): number | undefined {
-	return typeof error === 'object' && error && 'status' in error ? Number(error.status) : undefined;
-}
-
-function twilioCode(error: unknown): number | undefined {
-	return typeof error === 'object' && error && 'code' in error ? Number(error.code) : undefined;
 }
 
 /** Any other answer (credentials, rate limit, Twilio down, network) is one error to the visit room. */

@@ -17,6 +17,7 @@ import * as eligibility from './0015_eligibility';
 import * as readiness from './0016_readiness';
 import * as visits from './0017_visits';
 import * as ivr from './0018_ivr';
+import * as phoneLegs from './0019_phone_legs';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
 	'0015_eligibility': eligibility,
 	'0016_readiness': readiness,
 	'0017_visits': visits,
-	'0018_ivr': ivr
+	'0018_ivr': ivr,
+	'0019_phone_legs': phoneLegs
 };

@@ -2,7 +2,9 @@ import type { RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { postChatMessage } from '$lib/server/visits/chat';
 import { inviteGuest } from '$lib/server/visits/guests';
-import { SWITCH_REASONS, setCaptions, switchModality } from '$lib/server/visits/room';
+import { changeModality } from '$lib/server/visits/phone';
+import { SWITCH_REASONS, setCaptions } from '$lib/server/visits/room';
+import { phoneDeps } from '$lib/server/telephony/webhooks';
 import { roomContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { formFailure, formText } from '$lib/server/platform/http/forms';
@@ -37,13 +39,13 @@ export const roomActions = {
 	switch: async (event: RequestEvent) => {
 		const form = await event.request.formData();
 		try {
-			const { ctx, id } = roomRequest(event);
+			const { runtime, ctx, id } = roomRequest(event);
 			const change = parseInput(Switch, {
 				modality: formText(form, 'modality'),
 				reason: formText(form, 'reason') || undefined
 			});
-			const segment = await switchModality(ctx, id, change);
-			return { switched: segment.modality };
+			const { segment, calling } = await changeModality(ctx, phoneDeps(runtime, event.url), id, change);
+			return calling ? { calling: true } : { switched: segment!.modality };
 		} catch (e) {
 			return formFailure(event, e);
 		}

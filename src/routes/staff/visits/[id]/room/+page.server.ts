@@ -4,6 +4,9 @@ import { chatMessages } from '$lib/server/visits/chat';
 import { decideGuest } from '$lib/server/visits/guests';
 import { endVisit, setRecording, startVisit } from '$lib/server/visits/room';
 import { roomView } from '$lib/server/visits/view';
+import { callInterpreter } from '$lib/server/visits/phone';
+import { phoneDeps } from '$lib/server/telephony/webhooks';
+import { LANGUAGE_CODES } from '$lib/i18n/languages';
 import { asJson } from '$lib/server/platform/http/json';
 import { formFailure, formText } from '$lib/server/platform/http/forms';
 import { pageError } from '$lib/server/platform/http/problems';
@@ -14,6 +17,10 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 const Decision = v.object({
 	guestId: uuid,
 	decision: v.picklist(['admit', 'decline', 'remove'], 'errors:field.invalid')
+});
+
+const InterpreterCall = v.object({
+	language: v.picklist(LANGUAGE_CODES as [string, ...string[]], 'errors:field.invalid')
 });
 
 function requireStaff(event: RequestEvent | Parameters<PageServerLoad>[0]) {
@@ -27,7 +34,8 @@ export const load: PageServerLoad = async (event) => {
 		const { runtime, ctx, id } = roomRequest(event);
 		const room = asJson(await roomView(ctx, runtime.video, id));
 		const chat = room.status === 'in_progress' ? asJson(await chatMessages(ctx, id)) : [];
-		return { room, chat, timeZone: null };
+		const interpreterLanguages = Object.keys(runtime.config.interpreterLine?.codes ?? {});
+		return { room, chat, timeZone: null, interpreterLanguages };
 	} catch (e) {
 		pageError(event, e);
 	}
@@ -74,8 +82,21 @@ export const actions: Actions = {
 		requireStaff(event);
 		try {
 			const { runtime, ctx, id } = roomRequest(event);
-			await endVisit(ctx, runtime.video, id);
+			await endVisit(ctx, runtime.video, id, runtime.phone);
 			return { ended: true };
+		} catch (e) {
+			return formFailure(event, e);
+		}
+	},
+	// An interpreter service by phone, in the language asked for at check-in or chosen here.
+	interpreterCall: async (event) => {
+		requireStaff(event);
+		const form = await event.request.formData();
+		try {
+			const { runtime, ctx, id } = roomRequest(event);
+			const { language } = parseInput(InterpreterCall, { language: formText(form, 'language') });
+			await callInterpreter(ctx, phoneDeps(runtime, event.url), id, language);
+			return { calling: true };
 		} catch (e) {
 			return formFailure(event, e);
 		}

@@ -1,0 +1,124 @@
+import { expect, test, type Page } from '@playwright/test';
+import { CHROMIUM } from '../../scripts/lib/chromium.js';
+import en from '../../locales/en/visit.json' with { type: 'json' };
+import vi from '../../locales/vi/visit.json' with { type: 'json' };
+import staff from '../../locales/en/staff.json' with { type: 'json' };
+import ivr from '../../locales/vi/ivr.json' with { type: 'json' };
+import { expectAccessible, signInPatient, signInStaff } from './helpers';
+
+// Chromium's fake camera and microphone, allowed without a prompt.
+test.use({
+	launchOptions: {
+		...CHROMIUM,
+		args: [...CHROMIUM.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']
+	}
+});
+
+const MEDIA = { permissions: ['camera', 'microphone'] };
+const framesFrom = (page: Page) =>
+	page.locator('figure.tile[data-participant]').first().getAttribute('data-frames').then(Number);
+
+test('a p2p video visit moves to the phone when the patient answers the clinic’s call, and back to video ends the call', async ({
+	browser
+}) => {
+	test.setTimeout(150_000);
+	const office = await browser.newContext();
+	await signInStaff(office.request, 'admin@demo.anyvisit.test');
+	expect(
+		(await office.request.patch('/api/v1/organization', { data: { checkInOpensMinutes: 10_080 } })).status()
+	).toBe(200);
+	const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+	const { items: slots } = await (
+		await office.request.get(`/api/v1/slots?patientState=MN&from=${day(1)}&to=${day(6)}&modality=video`)
+	).json();
+	const { items: patients } = await (await office.request.get('/api/v1/patients?query=Tuan')).json();
+	// Not the slot the other visit tests take (the same clinician's last and first).
+	const booked = await office.request.post('/api/v1/appointments', {
+		data: { slotId: slots.at(-3).id, patientId: patients[0].id, modality: 'video', patientState: 'MN' },
+		headers: { 'idempotency-key': `phone-switch-e2e-${Date.now()}` }
+	});
+	expect(booked.status()).toBe(201);
+	const { id } = await booked.json();
+	await office.close();
+
+	const doctor = await browser.newContext(MEDIA);
+	await signInStaff(doctor.request, 'maya.okafor@demo.anyvisit.test');
+	const consent = await doctor.request.post(`/api/v1/appointments/${id}/consents`, {
+		data: { kind: 'telehealth', method: 'verbal_clinician' }
+	});
+	expect(consent.status()).toBe(201);
+
+	// Tuan checks in from Minnesota (his callback number is his own) and waits; his pages are in Vietnamese.
+	const patientContext = await browser.newContext(MEDIA);
+	const patient = await patientContext.newPage();
+	await signInPatient(patient, '651 555 0105', '+16515550105');
+	await patient.goto(`/visits/${id}/check-in`);
+	await patient.locator('#locationState').selectOption('MN');
+	await patient.locator('#setting-home').check();
+	await patient.locator('form.stacked-form button[type=submit]').click();
+	await patient.goto(`/visits/${id}/room`);
+	await patient.getByRole('button', { name: vi['enter.button'] }).click();
+	await expect(patient.getByRole('heading', { name: vi['waiting.title'] })).toBeVisible();
+	await expect(patient.locator('html')).toHaveAttribute('data-hydrated', 'true');
+
+	const clinician = await doctor.newPage();
+	await clinician.goto(`/staff/visits/${id}/room?lang=en`);
+	await expect(clinician.locator('html')).toHaveAttribute('data-hydrated', 'true');
+	await clinician.getByRole('button', { name: en['host.start'] }).click();
+	await expect(patient.locator('.room')).toHaveAttribute('data-status', 'in_progress');
+	await expect.poll(() => framesFrom(patient), { timeout: 30_000 }).toBeGreaterThan(0);
+	await expect.poll(() => framesFrom(clinician), { timeout: 30_000 }).toBeGreaterThan(0);
+
+	// The clinician calls him instead: his phone rings, and until he answers the visit stays on video.
+	await clinician.getByRole('button', { name: en['switch.call_patient'] }).click();
+	await expect(clinician.getByText(en['call.patient_calling'])).toBeVisible();
+	await expect(patient.getByText(vi['call.patient_calling_you'])).toBeVisible();
+	await expect(patient.locator('.room')).toHaveAttribute('data-modality', 'video');
+	await expectAccessible(patient);
+	await expectAccessible(clinician);
+
+	// His phone (the development simulator) rings with the clinic's call; he answers.
+	const phone = await doctor.newPage();
+	await phone.goto('/dev/phone?lang=en');
+	const ringing = phone
+		.getByRole('listitem')
+		.filter({ hasText: staff['phone.ringing'].replace('{{number}}', '…0105') });
+	await expect(ringing).toBeVisible();
+	await expectAccessible(phone);
+	await ringing.getByRole('button', { name: staff['phone.answer'] }).click();
+	// He hears who is calling, in his language, and nothing more.
+	await expect(phone.getByRole('log')).toContainText(ivr['leg.patient']);
+	await expect(phone.getByRole('status')).toContainText(`visit-${id}`);
+
+	// The visit is on the phone now: his camera stops, and the clinician sees him on the line.
+	await expect(patient.locator('.room')).toHaveAttribute('data-modality', 'phone');
+	await expect(patient.getByText(vi['phone.patient'])).toBeVisible();
+	await expect(patient.getByLabel(vi['media.self_view'])).toHaveCount(0);
+	await expect(clinician.locator('section[aria-labelledby="people-heading"]')).toContainText(
+		en['people.phone']
+	);
+	await expectAccessible(patient);
+	await expectAccessible(clinician);
+	await expectAccessible(phone);
+
+	// Back to video (he asks from his page): the call is hung up and the cameras come back.
+	await patient.getByRole('button', { name: vi['switch.to_video'] }).click();
+	await expect(clinician.locator('.room')).toHaveAttribute('data-modality', 'video');
+	await expect(clinician.locator('section[aria-labelledby="people-heading"]')).not.toContainText(
+		en['people.phone']
+	);
+	await expect.poll(() => framesFrom(clinician), { timeout: 30_000 }).toBeGreaterThan(0);
+	await phone.goto('/dev/phone?lang=en');
+	await expect(phone.getByRole('listitem').filter({ hasText: '…0105' })).toHaveCount(0);
+
+	const timeline = await (await doctor.request.get(`/api/v1/visits/${id}/timeline`)).json();
+	expect(timeline.segments.map((s: { modality: string }) => s.modality)).toEqual(['video', 'phone', 'video']);
+	expect(timeline.segments[0].end).toBe(timeline.segments[1].start);
+	expect(timeline.segments[1].end).toBe(timeline.segments[2].start);
+	expect(timeline.segments[1]).toMatchObject({ startedBy: 'staff', reason: 'choice' });
+	expect(timeline.segments[2]).toMatchObject({ startedBy: 'patient', reason: 'choice' });
+
+	await clinician.getByRole('button', { name: en['host.end'] }).click();
+	await expect(patient.getByRole('heading', { name: vi['ended.title'] })).toBeVisible();
+	await Promise.all([doctor.close(), patientContext.close()]);
+});
