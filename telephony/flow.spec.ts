@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NEW_CALL, answer, greet, type CallState, type FlowUrls, type Speaker } from './flow';
+import { NEW_CALL, answer, greet, keypadStates, type CallState, type FlowUrls, type Speaker } from './flow';
 
 // Prompts as their keys, so the flow is read without any language.
 const speak: Speaker = (response, language, key, params) =>
@@ -98,6 +98,40 @@ describe('the phone check-in flow', () => {
 		expect(said(declined.twiml)).toEqual(['ivr:consent.declined']);
 		// An agreement the service could not record does not put the caller through.
 		expect(answer(speak, urls, at('consent'), '1', {}, name).next.step).toBe('consent');
+	});
+
+	test('somewhere else: the caller names the state on the keypad, chooses among states sharing the keys, and is asked to confirm it', () => {
+		const visit = { state: 'TX', consentCurrent: false };
+		const codes = ['TX', 'ME', 'MD', 'NE', 'ND', 'CO'];
+		expect(keypadStates('89', codes)).toEqual(['TX']);
+		expect(keypadStates('63', codes)).toEqual(['ME', 'MD', 'NE', 'ND']);
+		expect(keypadStates('11', codes)).toEqual([]);
+
+		const naming = answer(speak, urls, at('location'), '2', { visit }, name);
+		expect(naming.next).toMatchObject({ step: 'state', namedState: null });
+		expect(naming.twiml).toContain('numDigits="2"');
+		expect(said(naming.twiml)[0]).toBe('ivr:state.ask');
+		// Keys no state has are asked again.
+		expect(said(answer(speak, urls, naming.next, '11', { namedStates: [] }, name).twiml)[0]).toBe(
+			'ivr:invalid'
+		);
+		// Keys four states share: each is offered by name and number.
+		const choosing = answer(speak, urls, naming.next, '63', { namedStates: ['ME', 'MD', 'NE', 'ND'] }, name);
+		expect(choosing.next).toMatchObject({ step: 'state_choice', choices: ['ME', 'MD', 'NE', 'ND'] });
+		expect(said(choosing.twiml).slice(0, 3)).toEqual([
+			'ivr:state_choice.ask',
+			'ivr:state.option{"state":"ME","digit":"1"}',
+			'ivr:state.option{"state":"MD","digit":"2"}'
+		]);
+		expect(said(answer(speak, urls, choosing.next, '7', {}, name).twiml)[0]).toBe('ivr:invalid');
+		const chosen = answer(speak, urls, choosing.next, '2', {}, name);
+		expect(chosen.next).toMatchObject({ step: 'location', namedState: 'MD' });
+		expect(said(chosen.twiml)[0]).toBe('ivr:location.ask{"state":"MD"}');
+		// One state on the keys: asked about at once; a refusal names the state they are in.
+		const texas = answer(speak, urls, naming.next, '89', { namedStates: ['TX'] }, name);
+		expect(said(texas.twiml)[0]).toBe('ivr:location.ask{"state":"Texas"}');
+		const refused = answer(speak, urls, chosen.next, '1', { visit, licensed: false }, name);
+		expect(said(refused.twiml)).toEqual(['ivr:licensure.refused{"state":"MD"}']);
 	});
 
 	test('silence is asked again twice, then the caller is offered staff', () => {

@@ -9,7 +9,8 @@ import twilio from 'twilio';
 /** The languages of the first menu, in the order of their keys (1 English, 2 español, ...). */
 export const MENU_LANGUAGES = ['en', 'es', 'zh-Hans', 'vi', 'tl', 'ko', 'ru', 'ar', 'ht'] as const;
 
-export type Step = 'language' | 'code' | 'dob' | 'location' | 'consent' | 'hold' | 'finished';
+export type Step =
+	'language' | 'code' | 'dob' | 'location' | 'state' | 'state_choice' | 'consent' | 'hold' | 'finished';
 
 export type CallState = {
 	step: Step;
@@ -19,6 +20,10 @@ export type CallState = {
 	patientId: string | null;
 	appointmentId: string | null;
 	dobFailures: number;
+	/** The state the caller said they are in, by keypad, instead of the one on the visit. */
+	namedState?: string | null;
+	/** States whose two letters share the keys the caller pressed, to choose from. */
+	choices?: string[];
 	/** In the visit's conference now (its join and leave events), and muted there. */
 	onLine?: boolean;
 	muted?: boolean;
@@ -44,6 +49,8 @@ export type Facts = {
 	dobMatches?: boolean;
 	/** Once identified: where the visit says the patient is, and whether their consent is current. */
 	visit?: { state: string; consentCurrent: boolean };
+	/** At the state step: the states whose two letters are on the keys pressed. */
+	namedStates?: string[];
 	/** After the caller confirmed where they are: whether the clinician may practise there. */
 	licensed?: boolean;
 	/** After the caller agreed: the consent was recorded. */
@@ -83,6 +90,8 @@ const DIGITS: Partial<Record<Step, { numDigits?: number; finishOnKey?: string }>
 	code: { numDigits: 6 },
 	dob: { numDigits: 8 },
 	location: { numDigits: 1 },
+	state: { numDigits: 2 },
+	state_choice: { numDigits: 1 },
 	consent: { numDigits: 1 }
 };
 
@@ -91,7 +100,9 @@ function ask(
 	urls: FlowUrls,
 	state: CallState,
 	before: string[],
-	params: Record<string, string> = {}
+	params: Record<string, string> = {},
+	/** At the state choice: each state's name, in the order of its key. */
+	choiceNames: string[] = []
 ) {
 	const response = new twilio.twiml.VoiceResponse();
 	const gather = response.gather({
@@ -110,6 +121,9 @@ function ask(
 		);
 	} else {
 		speak(gather, state.language, `ivr:${state.step}.ask`, params);
+		choiceNames.forEach((name, i) =>
+			speak(gather, state.language, 'ivr:state.option', { state: name, digit: String(i + 1) })
+		);
 		speak(gather, state.language, 'ivr:repeat_hint');
 	}
 	return response.toString();
@@ -146,14 +160,15 @@ function miss(
 	urls: FlowUrls,
 	state: CallState,
 	silent: boolean,
-	params: Record<string, string> = {}
+	params: Record<string, string> = {},
+	choiceNames: string[] = []
 ): Turn {
 	if (state.misses >= MAX_MISSES) {
 		return toStaff(speak, urls, state);
 	}
 	const next = { ...state, misses: state.misses + 1 };
 	return {
-		twiml: ask(speak, urls, next, [silent ? 'ivr:no_input' : 'ivr:invalid'], params),
+		twiml: ask(speak, urls, next, [silent ? 'ivr:no_input' : 'ivr:invalid'], params, choiceNames),
 		next,
 		effects: []
 	};
@@ -165,14 +180,29 @@ function moveTo(
 	state: CallState,
 	step: Step,
 	before: string[] = [],
-	params: Record<string, string> = {}
+	params: Record<string, string> = {},
+	choiceNames: string[] = []
 ): Turn {
 	const next = { ...state, step, misses: 0 };
-	return { twiml: ask(speak, urls, next, before, params), next, effects: [] };
+	return { twiml: ask(speak, urls, next, before, params, choiceNames), next, effects: [] };
 }
 
-function stateParams(speakState: (code: string) => string, facts: Facts) {
-	return { state: facts.visit ? speakState(facts.visit.state) : '' };
+/** The state the caller is asked about: the one they named, else the one on the visit. */
+function stateParams(speakState: (code: string) => string, state: CallState, facts: Facts) {
+	const code = state.namedState ?? facts.visit?.state;
+	return { state: code ? speakState(code) : '' };
+}
+
+/** The keys of a phone keypad, by letter (ITU E.161). */
+const KEYPAD: Record<string, string> = Object.fromEntries(
+	['ABC', 'DEF', 'GHI', 'JKL', 'MNO', 'PQRS', 'TUV', 'WXYZ'].flatMap((letters, i) =>
+		[...letters].map((letter) => [letter, String(i + 2)])
+	)
+);
+
+/** The states whose two-letter codes are typed with these two keys (TX is 89; ME, MD, NE and ND are 63). */
+export function keypadStates(digits: string, codes: readonly string[]): string[] {
+	return codes.filter((code) => [...code].map((letter) => KEYPAD[letter]).join('') === digits);
 }
 
 /** After identification and the date of birth: confirm where the caller is. */
@@ -183,7 +213,7 @@ function afterIdentity(
 	facts: Facts,
 	stateName: (code: string) => string
 ): Turn {
-	return moveTo(speak, urls, state, 'location', [], stateParams(stateName, facts));
+	return moveTo(speak, urls, state, 'location', [], stateParams(stateName, state, facts));
 }
 
 function hold(speak: Speaker, urls: FlowUrls, state: CallState): Turn {
@@ -229,9 +259,11 @@ export function answer(
 	if (state.step === 'hold' || state.step === 'finished')
 		return goodbye(speak, state, 'ivr:staff.unavailable');
 	if (digits === '0') return toStaff(speak, urls, state);
-	const params = state.step === 'location' ? stateParams(stateName, facts) : {};
-	if (digits === '*') return { twiml: ask(speak, urls, state, [], params), next: state, effects: [] };
-	if (!digits) return miss(speak, urls, state, true, params);
+	const params = state.step === 'location' ? stateParams(stateName, state, facts) : {};
+	const choiceNames = state.step === 'state_choice' ? (state.choices ?? []).map(stateName) : [];
+	if (digits === '*')
+		return { twiml: ask(speak, urls, state, [], params, choiceNames), next: state, effects: [] };
+	if (!digits) return miss(speak, urls, state, true, params, choiceNames);
 
 	switch (state.step) {
 		case 'language': {
@@ -266,12 +298,8 @@ export function answer(
 			};
 		}
 		case 'location': {
-			if (digits === '2') {
-				return {
-					...toStaff(speak, urls, state, 'ivr:location.elsewhere'),
-					effects: ['alert_staff']
-				};
-			}
+			// Somewhere else: the caller names the state by keypad, and is asked about it.
+			if (digits === '2') return moveTo(speak, urls, { ...state, namedState: null }, 'state');
 			if (digits !== '1') return miss(speak, urls, state, false, params);
 			if (facts.licensed === false) {
 				return {
@@ -282,6 +310,29 @@ export function answer(
 			}
 			if (facts.visit?.consentCurrent) return hold(speak, urls, state);
 			return moveTo(speak, urls, state, 'consent');
+		}
+		case 'state': {
+			const found = facts.namedStates ?? [];
+			if (found.length === 0) return miss(speak, urls, state, false);
+			if (found.length > 1) {
+				return moveTo(
+					speak,
+					urls,
+					{ ...state, choices: found },
+					'state_choice',
+					[],
+					{},
+					found.map(stateName)
+				);
+			}
+			const named = { ...state, namedState: found[0]! };
+			return moveTo(speak, urls, named, 'location', [], stateParams(stateName, named, facts));
+		}
+		case 'state_choice': {
+			const chosen = digits.length === 1 ? state.choices?.[Number(digits) - 1] : undefined;
+			if (!chosen) return miss(speak, urls, state, false, {}, choiceNames);
+			const named = { ...state, namedState: chosen, choices: undefined };
+			return moveTo(speak, urls, named, 'location', [], stateParams(stateName, named, facts));
 		}
 		case 'consent': {
 			if (digits === '1' && facts.consentRecorded) return hold(speak, urls, state);

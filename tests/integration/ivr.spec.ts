@@ -209,10 +209,36 @@ describe.each(DATABASE_KINDS)('the phone line on %s', (kind) => {
 			en['repeat_hint']
 		]);
 		await gatherAnswer(t.deps, { ...call, Digits: '01171995' });
-		// Marcus says he is not in Colorado: the clinic must check first.
-		const elsewhere = await gatherAnswer(t.deps, { ...call, Digits: '2' });
-		expect(said(elsewhere)).toEqual([en['location.elsewhere'], en['staff.unavailable']]);
+		// Marcus says he is not in Colorado, and names his state on the keypad.
+		const naming = await gatherAnswer(t.deps, { ...call, Digits: '2' });
+		expect(said(naming)[0]).toBe(en['state.ask']);
 		expect(await t.db.selectFrom('check_ins').select('appointment_id').execute()).toEqual([]);
+		// U T and V T share the keys 8 8: he is asked which.
+		const which = await gatherAnswer(t.deps, { ...call, Digits: '88' });
+		expect(said(which).slice(0, 3)).toEqual([
+			en['state_choice.ask'],
+			fill(en['state.option'], { state: 'Utah', digit: '1' }),
+			fill(en['state.option'], { state: 'Vermont', digit: '2' })
+		]);
+		// Star repeats the choices.
+		expect(said(await gatherAnswer(t.deps, { ...call, Digits: '*' }))).toEqual(said(which));
+		// He picks Utah by mistake, says no, and names Hawaii instead (H I: 4 4).
+		const utah = await gatherAnswer(t.deps, { ...call, Digits: '1' });
+		expect(said(utah)[0]).toBe(fill(en['location.ask'], { state: 'Utah' }));
+		const other = await gatherAnswer(t.deps, { ...call, Digits: '2' });
+		expect(said(other)[0]).toBe(en['state.ask']);
+		expect(said(await gatherAnswer(t.deps, { ...call, Digits: '44' }))[0]).toBe(
+			fill(en['location.ask'], { state: 'Hawaii' })
+		);
+		// He is checked in from Hawaii, where his clinician is not licensed: the call ends kindly.
+		const refused = await gatherAnswer(t.deps, { ...call, Digits: '1' });
+		expect(said(refused)).toEqual([fill(en['licensure.refused'], { state: 'Hawaii' })]);
+		const checkIn = await t.db
+			.selectFrom('check_ins')
+			.select(['location_state', 'licensure_allowed'])
+			.executeTakeFirstOrThrow();
+		expect(checkIn).toEqual({ location_state: 'HI', licensure_allowed: false });
+		expect(await t.db.selectFrom('visits').select('appointment_id').execute()).toEqual([]);
 	});
 
 	test('a reminder call: 1 confirms the visit as the patient; an answering machine hears no details', async () => {

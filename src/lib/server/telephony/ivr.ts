@@ -7,6 +7,7 @@ import {
 	goodbye,
 	greet,
 	holdMusic,
+	keypadStates,
 	type CallState,
 	type Facts,
 	type FlowUrls,
@@ -24,6 +25,7 @@ import { findPatientIdsByPhone, readPatient } from '../patients/repository';
 import { readCheckIn, submitCheckIn } from '../previsit/check-in';
 import { hasCurrentConsent, recordIvrConsent } from '../previsit/consent';
 import { readAppointment } from '../scheduling/repository';
+import { STATE_CODES } from '../scheduling/states';
 import { enterWaitingRoom } from '../visits/room';
 import { publishEvent, readVisit } from '../visits/repository';
 import { speaker } from './speak';
@@ -159,11 +161,13 @@ async function factsFor(deps: IvrDeps, state: CallState, request: CallRequest): 
 		const appointmentId = identified?.appointmentId ?? state.appointmentId;
 		if (appointmentId) facts.visit = await visitFacts(deps, { ...state, appointmentId });
 	}
+	if (state.step === 'state' && digits) facts.namedStates = keypadStates(digits, STATE_CODES);
 	if (state.step === 'location' && digits === '1' && facts.visit) {
-		// The caller confirmed where they are: check in there (the licensure gate runs on it).
+		// The caller confirmed where they are: check in there (the licensure gate runs on it,
+		// DOMAIN.md Licensure: where the patient is at the time of the visit).
 		const ctx = callContext(deps, await patientActor(deps, state.patientId!), request.CallSid);
 		const checkIn = await submitCheckIn(ctx, state.appointmentId!, {
-			locationState: facts.visit.state,
+			locationState: state.namedState ?? facts.visit.state,
 			locationSetting: 'home',
 			callbackPhone: request.From ?? '',
 			language: state.language,
