@@ -357,21 +357,29 @@ export function goodbye(speak: Speaker, state: CallState, key: string): Turn {
 /**
  * A call AnyVisit placed into a running visit, answered: the patient hears who is calling (nothing
  * more: whoever picked up has not proved who they are) and joins the visit's conference, waiting
- * with the hold updates until someone else is on; an interpreter service joins without a word.
+ * with the hold updates until the clinician is on; the clinician's own phone is told it is joining
+ * the visit and opens the call; an interpreter service joins without a word.
  */
 export function joinVisit(
 	speak: Speaker,
 	urls: FlowUrls,
-	leg: { visitId: string; role: 'patient' | 'interpreter'; language: string }
+	leg: {
+		visitId: string;
+		role: 'patient' | 'clinician' | 'interpreter';
+		language: string;
+		/** The clinician's browser, which knows where it is going: no greeting. */
+		silent?: boolean;
+	}
 ): string {
 	const response = new twilio.twiml.VoiceResponse();
-	if (leg.role === 'patient') speak(response, leg.language, 'ivr:leg.patient');
+	if (leg.role !== 'interpreter' && !leg.silent) speak(response, leg.language, `ivr:leg.${leg.role}`);
 	const dial = response.dial();
 	dial.conference(
 		{
 			waitUrl: urls.hold,
 			waitMethod: 'POST',
-			startConferenceOnEnter: leg.role === 'interpreter',
+			// The clinician (or an interpreter) opens the call; the patient waits for them with updates.
+			startConferenceOnEnter: leg.role !== 'patient',
 			// The patient hanging up ends the phone part of the visit; an interpreter leaving does not.
 			endConferenceOnExit: leg.role === 'patient',
 			beep: 'false',

@@ -21,7 +21,13 @@ import { consentForVisit, signConsent } from '../../src/lib/server/previsit/cons
 import { bookAppointment } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { answerPlacedCall, hangUpPlacedCall } from '../../src/lib/server/telephony/simulator';
-import { callInterpreter, changeModality, type PhoneDeps } from '../../src/lib/server/visits/phone';
+import {
+	browserCallGrant,
+	callClinician,
+	callInterpreter,
+	changeModality,
+	type PhoneDeps
+} from '../../src/lib/server/visits/phone';
 import { endVisit, enterWaitingRoom, startVisit, visitTimeline } from '../../src/lib/server/visits/room';
 import { roomView } from '../../src/lib/server/visits/view';
 import { POST as incoming } from '../../src/routes/telephony/voice/incoming/+server';
@@ -30,6 +36,8 @@ import { POST as hold } from '../../src/routes/telephony/voice/hold/+server';
 import { POST as conference } from '../../src/routes/telephony/voice/conference/+server';
 import { POST as leg } from '../../src/routes/telephony/voice/leg/+server';
 import { POST as legStatus } from '../../src/routes/telephony/voice/leg/status/+server';
+import { POST as client } from '../../src/routes/telephony/voice/client/+server';
+import { staffIdentity } from '../../src/lib/server/integrations/phone/browser';
 import { patientNamed, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
@@ -43,7 +51,8 @@ const ROUTES: Record<string, (event: never) => Promise<Response>> = {
 	'/telephony/voice/hold': hold as never,
 	'/telephony/voice/conference': conference as never,
 	'/telephony/voice/leg': leg as never,
-	'/telephony/voice/leg/status': legStatus as never
+	'/telephony/voice/leg/status': legStatus as never,
+	'/telephony/voice/client': client as never
 };
 const sid = () => `CA${randomBytes(16).toString('hex')}`;
 const said = (twiml: string) =>
@@ -287,6 +296,39 @@ describe.each(DATABASE_KINDS)('the phone line through its signed webhooks on %s'
 		expect((await roomView(t.clinician(), p2p, t.appointment.id)).phone).toEqual([
 			{ role: 'patient', muted: false }
 		]);
+		// The clinician joins from her own phone: it opens the conference and changes no segment.
+		const joining = await callClinician(t.clinician(), t.deps, t.appointment.id, {
+			to: '+13035550123',
+			language: 'en'
+		});
+		expect(line.calls()[0]).toMatchObject({ to: '+13035550123', status: 'ringing' });
+		expect((await roomView(t.patient(), p2p, t.appointment.id)).calls).toEqual([]);
+		const her = await t.post(`/telephony/voice/leg?leg=${joining.id}`, {
+			CallSid: line.calls()[0]!.callSid,
+			CallStatus: 'in-progress'
+		});
+		expect(said(her.body)).toEqual([en['leg.clinician']]);
+		expect(her.body).toContain('startConferenceOnEnter="true"');
+		expect(her.body).toContain(`>visit-${t.appointment.id}</Conference>`);
+		await t.post(`/telephony/voice/conference?visit=${t.appointment.id}`, {
+			CallSid: line.calls()[0]!.callSid,
+			StatusCallbackEvent: 'participant-mute',
+			Muted: 'true'
+		});
+		expect((await roomView(t.clinician(), p2p, t.appointment.id)).phone).toEqual(
+			expect.arrayContaining([
+				{ role: 'patient', muted: false },
+				{ role: 'clinician', muted: true }
+			])
+		);
+		expect((await visitTimeline(t.clinician(), t.appointment.id)).segments).toHaveLength(2);
+		expect(
+			(
+				await appErrorOf(
+					callClinician(t.patient(), t.deps, t.appointment.id, { to: '+13035550123', language: 'en' })
+				)
+			).code
+		).toBe('FORBIDDEN');
 		// Twilio repeating the answered callback changes nothing.
 		expect(
 			(
@@ -301,7 +343,7 @@ describe.each(DATABASE_KINDS)('the phone line through its signed webhooks on %s'
 		// Back to video: the phone segment ends where video begins, and the call is hung up.
 		t.clock.advance(4 * 60_000);
 		await changeModality(t.patient(), t.deps, t.appointment.id, { modality: 'video', reason: 'choice' });
-		expect(line.calls()[0]!.status).toBe('completed');
+		expect(line.calls().find((c) => c.callSid === callSid)!.status).toBe('completed');
 		const after = await visitTimeline(t.clinician(), t.appointment.id);
 		expect(after.segments.map((s) => s.modality)).toEqual(['video', 'phone', 'video']);
 		expect(after.segments[1]!.end).toEqual(after.segments[2]!.start);
@@ -311,15 +353,28 @@ describe.each(DATABASE_KINDS)('the phone line through its signed webhooks on %s'
 			CallStatus: 'completed'
 		});
 		expect((await visitTimeline(t.clinician(), t.appointment.id)).segments).toHaveLength(3);
-		const legs = await t.db.selectFrom('visit_phone_legs').select(['status', 'on_line']).execute();
-		expect(legs).toEqual([{ status: 'ended', on_line: false }]);
+		// Her own phone is hung up with his.
+		const legs = await t.db
+			.selectFrom('visit_phone_legs')
+			.select(['role', 'status', 'on_line'])
+			.orderBy('role')
+			.execute();
+		expect(legs).toEqual([
+			{ role: 'clinician', status: 'ended', on_line: false },
+			{ role: 'patient', status: 'ended', on_line: false }
+		]);
 		const audit = await t.db
 			.selectFrom('audit_log')
 			.select('action')
 			.where('action', 'in', ['visit.phone_call', 'visit.switch'])
 			.orderBy('seq')
 			.execute();
-		expect(audit.map((a) => a.action)).toEqual(['visit.phone_call', 'visit.switch', 'visit.switch']);
+		expect(audit.map((a) => a.action)).toEqual([
+			'visit.phone_call',
+			'visit.switch',
+			'visit.phone_call',
+			'visit.switch'
+		]);
 	});
 
 	test('an unanswered call leaves the visit as it was and says so', async () => {
@@ -426,6 +481,56 @@ describe.each(DATABASE_KINDS)('the phone line through its signed webhooks on %s'
 		expect(await t.db.selectFrom('visit_phone_legs').select('status').execute()).toEqual([
 			{ status: 'ended' }
 		]);
+	});
+
+	test('the clinician’s browser joins the visit’s call through the TwiML App; anyone else, or after the end, is hung up on', async () => {
+		const t = await setup();
+		await running(t);
+		const settings = {
+			accountSid: 'AC' + '0'.repeat(32),
+			apiKeySid: 'SK' + '1'.repeat(32),
+			apiKeySecret: 'a-real-looking-api-key-secret',
+			twimlAppSid: 'AP' + '2'.repeat(32)
+		};
+		expect((await appErrorOf(browserCallGrant(t.patient(), settings, t.appointment.id))).code).toBe(
+			'FORBIDDEN'
+		);
+		expect((await appErrorOf(browserCallGrant(t.clinician(), null, t.appointment.id))).code).toBe(
+			'PHONE_UNAVAILABLE'
+		);
+		expect(await browserCallGrant(t.clinician(), settings, t.appointment.id)).toEqual({
+			token: expect.stringMatching(/^ey/),
+			visit: t.appointment.id
+		});
+		const asks = (staffId: string, visit = t.appointment.id) =>
+			t.post('/telephony/voice/client', {
+				CallSid: sid(),
+				From: `client:${staffIdentity(staffId)}`,
+				To: '',
+				visit
+			});
+		const joined = await asks(t.appointment.clinicianId);
+		expect(joined.status).toBe(200);
+		expect(said(joined.body)).toEqual([]);
+		expect(joined.body).toContain('startConferenceOnEnter="true"');
+		expect(joined.body).toContain(`>visit-${t.appointment.id}</Conference>`);
+		const scheduler = await staffActorFor(t.db, 'scheduler@demo.anyvisit.test');
+		for (const refused of [
+			await asks((scheduler as { id: string }).id),
+			await asks(crypto.randomUUID()),
+			await asks(t.appointment.clinicianId, crypto.randomUUID())
+		]) {
+			expect(refused.body).toContain('<Hangup/>');
+			expect(refused.body).not.toContain('<Conference');
+		}
+		await endVisit(t.clinician(), p2p, t.appointment.id, t.line);
+		expect((await asks(t.appointment.clinicianId)).body).toContain('<Hangup/>');
+		const joins = await t.db
+			.selectFrom('audit_log')
+			.select(['action', 'actor_id'])
+			.where('action', '=', 'visit.phone_join')
+			.execute();
+		expect(joins).toEqual([{ action: 'visit.phone_join', actor_id: t.appointment.clinicianId }]);
 	});
 });
 

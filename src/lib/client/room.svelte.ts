@@ -23,7 +23,7 @@ export type RoomState = {
 		inVisit: boolean;
 	}[];
 	phone: { role: string; muted: boolean }[];
-	calls: { role: 'patient' | 'interpreter'; status: 'calling' | 'not_answered' }[];
+	calls: { role: 'patient' | 'clinician' | 'interpreter'; status: 'calling' | 'not_answered' }[];
 	guests: { id: string; role: string; name: string; status: string }[];
 	recording: { on: boolean; unavailable: 'no_consent' | 'unsupported' | null };
 	captions: boolean;

@@ -86,6 +86,32 @@ describe('configuration', () => {
 		});
 	});
 
+	test('the phone extras: an interpreter line with its language codes, and browser calls through a TwiML App', () => {
+		expect(loadConfig({})).toMatchObject({ interpreterLine: null, browserCalls: null });
+		expect(
+			loadConfig({ INTERPRETER_LINE_NUMBER: '+18005550199', INTERPRETER_LINE_CODES: 'es=11,ht=25,zh-Hans=4' })
+				.interpreterLine
+		).toEqual({ number: '+18005550199', codes: { es: '11', ht: '25', 'zh-Hans': '4' } });
+		expect(() => loadConfig({ INTERPRETER_LINE_CODES: 'es:11' })).toThrow('INTERPRETER_LINE_CODES');
+		expect(() => loadConfig({ INTERPRETER_LINE_NUMBER: '800-555-0199' })).toThrow('INTERPRETER_LINE_NUMBER');
+		const twilio = {
+			TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32),
+			TWILIO_AUTH_TOKEN: 'a-real-looking-auth-token',
+			TWILIO_FROM_NUMBER: '+15005550006',
+			TWILIO_API_KEY_SID: 'SK' + '1'.repeat(32),
+			TWILIO_API_KEY_SECRET: 'a-real-looking-api-key-secret'
+		};
+		// Without the TwiML App the clinician joins by phone only.
+		expect(loadConfig(twilio).browserCalls).toBeNull();
+		expect(loadConfig({ ...twilio, TWILIO_TWIML_APP_SID: 'AP' + '2'.repeat(32) }).browserCalls).toEqual({
+			accountSid: twilio.TWILIO_ACCOUNT_SID,
+			apiKeySid: twilio.TWILIO_API_KEY_SID,
+			apiKeySecret: twilio.TWILIO_API_KEY_SECRET,
+			twimlAppSid: 'AP' + '2'.repeat(32)
+		});
+		expect(() => loadConfig({ ...twilio, TWILIO_TWIML_APP_SID: 'AP123' })).toThrow('TWILIO_TWIML_APP_SID');
+	});
+
 	test('a half-configured Twilio or SMTP stops the process with a clear message', () => {
 		const sid = 'AC' + 'ab'.repeat(16);
 		expect(() =>

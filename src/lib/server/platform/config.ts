@@ -68,6 +68,9 @@ const EnvSchema = v.object({
 	// Twilio Video signs access tokens with an API key (twilio.com/docs/iam/api-keys), not the auth token.
 	TWILIO_API_KEY_SID: v.optional(v.pipe(v.string(), v.regex(/^SK[0-9a-f]{32}$/))),
 	TWILIO_API_KEY_SECRET: v.optional(v.pipe(v.string(), v.minLength(16))),
+	// The TwiML App whose voice URL is /telephony/voice/client: a clinician's browser joins a visit's
+	// phone call through it (twilio.com/docs/voice/sdks/javascript).
+	TWILIO_TWIML_APP_SID: v.optional(v.pipe(v.string(), v.regex(/^AP[0-9a-f]{32}$/))),
 	// The peer-to-peer default's ICE servers: comma-separated stun:/turn:/turns: URLs.
 	STUN_URLS: v.optional(v.pipe(v.string(), v.regex(/^stuns?:[^,\s]+(?:,stuns?:[^,\s]+)*$/))),
 	TURN_URLS: v.optional(v.pipe(v.string(), v.regex(/^turns?:[^,\s]+(?:,turns?:[^,\s]+)*$/))),
@@ -133,6 +136,8 @@ export type Config = {
 	ivrStaffNumber: string | null;
 	/** The interpreter service (INTERPRETER_LINE_NUMBER) and each language's code on it; null: none. */
 	interpreterLine: { number: string; codes: Record<string, string> } | null;
+	/** A clinician's browser joins a visit's call (Twilio Voice SDK); null: they join by their phone. */
+	browserCalls: { accountSid: string; apiKeySid: string; apiKeySecret: string; twimlAppSid: string } | null;
 };
 
 export type X12Parties = { sender: string; receiver: string; telehealthServiceTypes: string[] };
@@ -265,6 +270,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 					)
 				}
 			: null,
+		browserCalls:
+			e.TWILIO_TWIML_APP_SID && e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_ACCOUNT_SID
+				? {
+						accountSid: e.TWILIO_ACCOUNT_SID,
+						apiKeySid: e.TWILIO_API_KEY_SID,
+						apiKeySecret: e.TWILIO_API_KEY_SECRET,
+						twimlAppSid: e.TWILIO_TWIML_APP_SID
+					}
+				: null,
 		video:
 			e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
 				? {

@@ -271,7 +271,7 @@ export interface IvrCallsTable {
 	updated_at: Date;
 }
 
-export type PhoneLegRole = 'patient' | 'interpreter';
+export type PhoneLegRole = 'patient' | 'clinician' | 'interpreter';
 export type PhoneLegStatus = 'dialing' | 'ringing' | 'answered' | 'ended' | 'failed';
 
 export interface VisitPhoneLegsTable {

@@ -1,5 +1,11 @@
 import { joinVisit } from '$telephony/flow';
+import twilio from 'twilio';
+import { findStaffById } from '../identity/repository';
+import { staffOfIdentity } from '../integrations/phone/browser';
+import { isAppError } from '../platform/errors';
+import { participantOf } from '../visits/participants';
 import { legStatus, readLeg } from '../visits/phone';
+import { readVisit } from '../visits/repository';
 import { callContext, urls, type IvrDeps } from './ivr';
 import { speaker } from './speak';
 
@@ -32,4 +38,45 @@ export async function legProgress(
 	report: { legId: string; callSid: string; status: string }
 ): Promise<void> {
 	await legStatus(callContext(deps, { kind: 'system' }, report.callSid), report);
+}
+
+/**
+ * A clinician's browser calls through the clinic's TwiML App (Twilio Voice SDK) asking to join a
+ * visit's call: it joins the conference if that staff member hosts this running visit (the same check
+ * as the visit page); anything else hangs up. The browser's identity was bound into its token.
+ */
+export async function browserJoin(
+	deps: IvrDeps,
+	request: { callSid: string; from: string | undefined; visitId: string | null }
+): Promise<string> {
+	const refused = new twilio.twiml.VoiceResponse();
+	refused.hangup();
+	const staffId = staffOfIdentity(request.from);
+	const staff = staffId ? await findStaffById(deps.db, staffId) : undefined;
+	if (!staff?.active || !request.visitId) return refused.toString();
+	const ctx = callContext(
+		deps,
+		{ kind: 'staff', id: staff.id, organizationId: staff.organizationId, roles: staff.roles },
+		request.callSid
+	);
+	try {
+		const who = await participantOf(ctx, request.visitId, 'visit.phone_call');
+		const visit = await readVisit(deps.db, request.visitId);
+		if (!who.host || visit?.status !== 'in_progress') return refused.toString();
+	} catch (error) {
+		if (isAppError(error)) return refused.toString();
+		throw error;
+	}
+	await ctx.audit.record({
+		action: 'visit.phone_join',
+		resourceType: 'appointment',
+		resourceId: request.visitId,
+		details: { from: 'browser' }
+	});
+	return joinVisit(speaker(deps.baseUrl), urls(deps), {
+		visitId: request.visitId,
+		role: 'clinician',
+		language: 'en',
+		silent: true
+	});
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { browserCallToken, staffIdentity } from '../integrations/phone/browser';
 import type { PhoneLine } from '../integrations/phone/provider';
+import type { Config } from '../platform/config';
 import type { ServiceContext } from '../platform/context';
 import type { Db as Executor } from '../platform/db';
 import { AppError } from '../platform/errors';
@@ -175,7 +177,7 @@ async function placeLeg(
  * Moves a running visit to another modality. To the phone, the patient is called (on the number
  * they gave at check-in, else the one on file) into the visit's conference; the phone segment opens
  * when they answer (`legStatus`), and until then the visit carries on as it was. Away from the phone,
- * the segment changes at once and the patient's call is hung up.
+ * the segment changes at once and the patient's and the clinician's calls are hung up.
  */
 export async function changeModality(
 	ctx: ServiceContext,
@@ -187,7 +189,8 @@ export async function changeModality(
 		return { segment: null, calling: await callPatient(ctx, deps, appointmentId, change.reason) };
 	}
 	const segment = await switchModality(ctx, appointmentId, change);
-	await hangUpLegs(ctx, deps, appointmentId, ['patient']);
+	// The phone part is over: the patient's call, and the clinician's own phone on it, hang up.
+	await hangUpLegs(ctx, deps, appointmentId, ['patient', 'clinician']);
 	return { segment, calling: null };
 }
 
@@ -246,6 +249,49 @@ export async function callInterpreter(
 		// Twilio waits half a second per 'w' before each key (twilio.com/docs/voice/api/call-resource#create-a-call-resource).
 		{ to: deps.interpreterLine.number, sendDigits: `wwww${code}#` }
 	);
+}
+
+/**
+ * The clinician joins the visit's call from their own phone (a number they give, not kept beyond
+ * the call): it rings, and once answered opens the conference the patient waits in.
+ */
+export async function callClinician(
+	ctx: ServiceContext,
+	deps: PhoneDeps,
+	appointmentId: string,
+	call: { to: string; language: string }
+): Promise<PhoneLeg> {
+	const who = await participantOf(ctx, appointmentId, 'visit.phone_call');
+	if (!who.host) throw new AppError('FORBIDDEN');
+	await runningVisit(ctx, appointmentId);
+	return placeLeg(
+		ctx,
+		deps,
+		{
+			appointmentId,
+			role: 'clinician',
+			language: call.language,
+			reason: 'choice',
+			requestedBy: { kind: 'staff', id: who.id }
+		},
+		{ to: call.to }
+	);
+}
+
+/**
+ * A token for the clinician's browser to join the visit's call through the clinic's TwiML App
+ * (Twilio Voice SDK). Without one configured the clinician joins by phone (PHONE_UNAVAILABLE here).
+ */
+export async function browserCallGrant(
+	ctx: ServiceContext,
+	settings: Config['browserCalls'],
+	appointmentId: string
+): Promise<{ token: string; visit: string }> {
+	const who = await participantOf(ctx, appointmentId, 'visit.phone_call');
+	if (!who.host) throw new AppError('FORBIDDEN');
+	await runningVisit(ctx, appointmentId);
+	if (!settings) throw new AppError('PHONE_UNAVAILABLE');
+	return { token: browserCallToken(settings, staffIdentity(who.id)), visit: appointmentId };
 }
 
 /** Hangs up the visit's live calls of these roles (the line is told; the record ends at once). */

@@ -41,12 +41,12 @@ export type RoomView = {
 	segments: TimelineSegment[];
 	participants: RoomParticipant[];
 	/** Callers of this visit on the phone line (in its conference) now. */
-	phone: { role: 'patient' | 'interpreter'; muted: boolean }[];
+	phone: { role: 'patient' | 'clinician' | 'interpreter'; muted: boolean }[];
 	/**
 	 * Calls placed into the visit, latest per role: ringing ones, and one that was not answered
 	 * (busy, no-answer, failed) so the page can say so. Connected calls are in `phone`.
 	 */
-	calls: { role: 'patient' | 'interpreter'; status: 'calling' | 'not_answered' }[];
+	calls: { role: 'patient' | 'clinician' | 'interpreter'; status: 'calling' | 'not_answered' }[];
 
 	guests: { id: string; role: GuestRole; name: string; status: GuestStatus }[];
 	recording: RecordingState;
@@ -107,7 +107,11 @@ export async function roomView(
 		if (leg.status === 'answered' && leg.onLine) phone.push({ role: leg.role, muted: leg.muted });
 	}
 	const calls: RoomView['calls'] = [];
-	for (const role of ['patient', 'interpreter'] as const) {
+	// The clinician's own phone is theirs to see; the patient sees calls to them and the interpreter.
+	const roles = who.host
+		? (['patient', 'clinician', 'interpreter'] as const)
+		: (['patient', 'interpreter'] as const);
+	for (const role of roles) {
 		const latest = legs.find((l) => l.role === role);
 		if (latest?.status === 'dialing' || latest?.status === 'ringing') calls.push({ role, status: 'calling' });
 		if (latest?.status === 'failed') calls.push({ role, status: 'not_answered' });

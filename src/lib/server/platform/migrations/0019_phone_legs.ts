@@ -1,15 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 
 // Calls AnyVisit places into a running visit's conference: to the patient when the visit moves to the
-// phone ("call me instead", "call the patient"), and to an interpreter service. Each is keyed by its
+// phone ("call me instead", "call the patient"), to the clinician's own phone, and to an interpreter service. Each is keyed by its
 // own id in the webhook URLs, so a status callback that beats the CallSid back is still understood.
 export async function up(db: Kysely<unknown>): Promise<void> {
 	await sql`
 		create table visit_phone_legs (
 			id uuid primary key,
 			appointment_id uuid not null references visits (appointment_id),
-			role text not null check (role in ('patient', 'interpreter')),
-			-- The language the call speaks (the patient's, or the one interpreted).
+			role text not null check (role in ('patient', 'clinician', 'interpreter')),
+			-- The language the call speaks (the patient's, the clinician's page, or the one interpreted).
 			language text not null,
 			call_sid text unique check (call_sid ~ '^CA[0-9a-f]{32}$'),
 			status text not null check (status in ('dialing', 'ringing', 'answered', 'ended', 'failed')),

@@ -4,7 +4,9 @@ import { chatMessages } from '$lib/server/visits/chat';
 import { decideGuest } from '$lib/server/visits/guests';
 import { endVisit, setRecording, startVisit } from '$lib/server/visits/room';
 import { roomView } from '$lib/server/visits/view';
-import { callInterpreter } from '$lib/server/visits/phone';
+import { callClinician, callInterpreter } from '$lib/server/visits/phone';
+import { parseContact } from '$lib/server/identity/patient-sign-in';
+import { validationFailed } from '$lib/server/platform/errors';
 import { phoneDeps } from '$lib/server/telephony/webhooks';
 import { LANGUAGE_CODES } from '$lib/i18n/languages';
 import { asJson } from '$lib/server/platform/http/json';
@@ -35,7 +37,8 @@ export const load: PageServerLoad = async (event) => {
 		const room = asJson(await roomView(ctx, runtime.video, id));
 		const chat = room.status === 'in_progress' ? asJson(await chatMessages(ctx, id)) : [];
 		const interpreterLanguages = Object.keys(runtime.config.interpreterLine?.codes ?? {});
-		return { room, chat, timeZone: null, interpreterLanguages };
+		const browserPhone = runtime.config.browserCalls !== null;
+		return { room, chat, timeZone: null, interpreterLanguages, browserPhone };
 	} catch (e) {
 		pageError(event, e);
 	}
@@ -99,6 +102,24 @@ export const actions: Actions = {
 			return { calling: true };
 		} catch (e) {
 			return formFailure(event, e);
+		}
+	},
+	// The clinician joins the visit's call from their own phone.
+	phoneJoin: async (event) => {
+		requireStaff(event);
+		const form = await event.request.formData();
+		const phone = formText(form, 'phone');
+		try {
+			const { runtime, ctx, id } = roomRequest(event);
+			const contact = parseContact(phone);
+			if (contact?.kind !== 'phone') throw validationFailed([{ field: 'phone', key: 'errors:field.phone' }]);
+			await callClinician(ctx, phoneDeps(runtime, event.url), id, {
+				to: contact.value,
+				language: event.locals.lang
+			});
+			return { calling: true };
+		} catch (e) {
+			return formFailure(event, e, { phone });
 		}
 	},
 	...roomActions
