@@ -34,6 +34,7 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			DATA_DIR: '.tmp/e2e-data',
 			METRICS_TOKEN: 'e2e-metrics-token-0123456789',
+			BILLING_API_TOKEN: 'e2e-billing-token-0123456789',
 			LOG_LEVEL: 'warn',
 			SANDBOX_EHR_PORT: String(E2E_EHR_PORT),
 			SANDBOX_MLLP_PORT: String(E2E_MLLP_PORT),

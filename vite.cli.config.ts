@@ -20,6 +20,7 @@ export default defineConfig({
 				'keys-rotate': 'src/cli/keys-rotate.ts',
 				'bench-outbox': 'src/cli/bench-outbox.ts',
 				'bench-identity': 'src/cli/bench-identity.ts',
+				'bench-billing': 'src/cli/bench-billing.ts',
 				'bench-scheduling': 'src/cli/bench-scheduling.ts',
 				'sandbox-ehr': 'src/cli/sandbox-ehr.ts',
 				'bench-ehr': 'src/cli/bench-ehr.ts'

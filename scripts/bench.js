@@ -5,7 +5,8 @@
 //  - sign-in cost (Argon2id per hash) and session validations per second;
 //  - the visit room: join to waiting room on slow 3G, its JavaScript before and after the call starts,
 //    and what a peer-to-peer call sends (audio only; video in low-bandwidth mode);
-//  - the phone line: webhook response times with 50 calls walking check-in at once.
+//  - the phone line: webhook response times with 50 calls walking check-in at once;
+//  - the billing engine: evaluations per second on one core.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -159,6 +160,13 @@ const identity = JSON.parse(
 	}).trim()
 );
 
+const billing = JSON.parse(
+	execFileSync(process.execPath, ['build/cli/bench-billing.js'], {
+		encoding: 'utf8',
+		env: process.env
+	}).trim()
+);
+
 const scheduling = JSON.parse(
 	execFileSync(process.execPath, ['build/cli/bench-scheduling.js'], {
 		encoding: 'utf8',
@@ -218,6 +226,8 @@ if (ivr) {
 		}))
 	);
 }
+process.stdout.write('Billing engine on one core (a mix of payers, dates and modalities)\n');
+console.table([{ evaluations: billing.evaluations, 'evaluations/s': billing.perSecond, target: '> 10,000' }]);
 process.stdout.write('Outbox delivery throughput (one worker, development sink)\n');
 console.table(
 	outbox.map((o) => ({
@@ -272,6 +282,7 @@ const results = {
 	intakeInteractiveMs,
 	visit,
 	ivr,
+	billing,
 	outbox,
 	identity,
 	scheduling,

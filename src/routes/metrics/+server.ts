@@ -1,5 +1,5 @@
 import { countByStatus } from '$lib/server/platform/outbox/repository';
-import { metricsTokenMatches } from '$lib/server/platform/metrics-access';
+import { bearerTokenMatches } from '$lib/server/platform/metrics-access';
 import { problemResponse, requireRuntime } from '$lib/server/platform/http/api';
 import { AppError } from '$lib/server/platform/errors';
 import type { RequestHandler } from './$types';
@@ -9,7 +9,7 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		const runtime = requireRuntime(event.locals);
 		if (!runtime.config.metricsToken) throw new AppError('NOT_FOUND');
-		if (!metricsTokenMatches(runtime.config.metricsToken, event.request.headers.get('authorization'))) {
+		if (!bearerTokenMatches(runtime.config.metricsToken, event.request.headers.get('authorization'))) {
 			throw new AppError('UNAUTHORIZED');
 		}
 		const counts = await countByStatus(runtime.db);

@@ -356,6 +356,23 @@ export const openApiDocument = {
 				}
 			}
 		},
+		'/billing/evaluate': {
+			post: {
+				operationId: 'evaluateBilling',
+				summary:
+					'Billers and admins (or the BILLING_API_TOKEN bearer token): how a telehealth visit is coded — place of ' +
+					'service, modifiers, billability — with the reason for each decision. Saves nothing. Rules are data ' +
+					'with sources (Medicare by date of service, Medicaid per state, commercial defaults).',
+				requestBody: { required: true, content: { 'application/json': { schema: ref('EncounterFacts') } } },
+				responses: {
+					'200': { description: 'The coding', content: oneOf('Coding') },
+					'400': problem,
+					'401': problem,
+					'403': problem,
+					'422': problem
+				}
+			}
+		},
 		'/consents/{id}': {
 			get: {
 				operationId: 'getConsent',
@@ -702,6 +719,87 @@ export const openApiDocument = {
 								startedBy: { type: 'string', enum: ['staff', 'patient', 'system'] },
 								reason: { type: 'string', enum: ['start', 'choice', 'poor_network', 'device', 'peer_lost'] }
 							}
+						}
+					}
+				}
+			},
+			EncounterFacts: {
+				type: 'object',
+				additionalProperties: false,
+				required: [
+					'dateOfService',
+					'payer',
+					'serviceCode',
+					'patientLocation',
+					'segments',
+					'clinicianVideoCapable',
+					'patientVideoCapable',
+					'patientConsentsToVideo',
+					'behavioralHealth'
+				],
+				properties: {
+					dateOfService: { type: 'string', format: 'date' },
+					payer: { type: 'string', enum: ['medicare', 'medicaid', 'commercial'] },
+					payerState: { type: 'string', pattern: '^[A-Z]{2}$' },
+					serviceCode: { type: 'string', pattern: '^[A-Z0-9]{5}$' },
+					patientLocation: {
+						type: 'object',
+						additionalProperties: false,
+						required: ['state', 'setting'],
+						properties: {
+							state: { type: 'string', pattern: '^[A-Z]{2}$' },
+							setting: { type: 'string', enum: ['home', 'facility'] }
+						}
+					},
+					segments: {
+						type: 'array',
+						minItems: 1,
+						items: {
+							type: 'object',
+							additionalProperties: false,
+							required: ['modality', 'start', 'end'],
+							properties: {
+								modality: { type: 'string', enum: ['video', 'audio', 'phone'] },
+								start: { type: 'string', format: 'date-time' },
+								end: { type: 'string', format: 'date-time' }
+							}
+						}
+					},
+					clinicianVideoCapable: { type: 'boolean' },
+					patientVideoCapable: { type: 'boolean' },
+					patientConsentsToVideo: { type: 'boolean' },
+					behavioralHealth: { type: 'boolean' },
+					acuteStroke: { type: 'boolean' },
+					facilityType: { type: ['string', 'null'], enum: ['rhc', 'fqhc', 'hospital_outpatient', null] },
+					practitionerType: {
+						type: 'string',
+						enum: ['physician', 'np', 'pa', 'psychologist', 'lcsw', 'pt', 'ot', 'slp']
+					}
+				}
+			},
+			Coding: {
+				type: 'object',
+				required: ['billable', 'lines', 'reasons'],
+				properties: {
+					billable: { type: 'boolean' },
+					lines: {
+						type: 'array',
+						items: {
+							type: 'object',
+							required: ['code', 'modifiers', 'pos'],
+							properties: {
+								code: { type: 'string' },
+								modifiers: { type: 'array', items: { type: 'string' } },
+								pos: { type: 'string' }
+							}
+						}
+					},
+					reasons: {
+						type: 'array',
+						items: {
+							type: 'object',
+							required: ['code', 'message'],
+							properties: { code: { type: 'string' }, message: { type: 'string' } }
 						}
 					}
 				}

@@ -28,7 +28,9 @@ export const ROLE_PERMISSIONS = {
 	// The clinical chart from the EHR: those who treat (HIPAA minimum necessary, 164.502(b)).
 	'chart.read': ['clinician', 'nurse'],
 	// Running a visit: starting it, admitting guests, switching modality, recording, ending it.
-	'visit.host': ['clinician', 'nurse']
+	'visit.host': ['clinician', 'nurse'],
+	// Coding a visit (place of service, modifiers, billability): billing, and admins.
+	'billing.evaluate': ['admin', 'biller']
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof ROLE_PERMISSIONS;

@@ -20,6 +20,8 @@ const EnvSchema = v.object({
 	PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url())),
 	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 	METRICS_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16))),
+	// A bearer token for POST /api/v1/billing/evaluate from another system (a practice-management tool).
+	BILLING_API_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16))),
 	OUTBOX_POLL_MS: positiveInt('1000'),
 	EHR_POLL_SECONDS: positiveInt('60'),
 	OUTBOX_BATCH_SIZE: positiveInt('20'),
@@ -96,6 +98,8 @@ export type Config = {
 	publicBaseUrl: string | undefined;
 	logLevel: string;
 	metricsToken: string | undefined;
+	/** Lets another system ask for a visit's coding (BILLING_API_TOKEN); unset: staff sessions only. */
+	billingApiToken: string | undefined;
 	outbox: { pollMs: number; batchSize: number; maxAttempts: number };
 	seedDemoData: boolean;
 	keys: { kek: string | undefined; kekPrevious: string | undefined; indexKey: string | undefined };
@@ -212,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		publicBaseUrl: e.PUBLIC_BASE_URL,
 		logLevel: e.LOG_LEVEL,
 		metricsToken: e.METRICS_TOKEN,
+		billingApiToken: e.BILLING_API_TOKEN,
 		outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE, maxAttempts: e.OUTBOX_MAX_ATTEMPTS },
 		seedDemoData: e.SEED_DEMO_DATA === 'auto',
 		keys: { kek: e.KEK, kekPrevious: e.KEK_PREVIOUS, indexKey: e.BLIND_INDEX_KEY },

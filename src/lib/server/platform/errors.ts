@@ -8,6 +8,10 @@ import type { TFunction } from 'i18next';
 export const ERROR_STATUS = {
 	BAD_REQUEST: 400,
 	MALFORMED_JSON: 400,
+	/** A request whose fields are missing, unknown or invalid, where the contract promises 400. */
+	INVALID_REQUEST: 400,
+	/** Facts the billing engine will not judge (an unknown code, a payer with no policy, a broken timeline). */
+	BILLING_UNJUDGEABLE: 422,
 	VALIDATION: 422,
 	UNSUPPORTED_MEDIA_TYPE: 415,
 	PAYLOAD_TOO_LARGE: 413,

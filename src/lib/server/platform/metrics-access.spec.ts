@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { metricsTokenMatches } from './metrics-access';
+import { bearerTokenMatches } from './metrics-access';
 
 describe('metrics token', () => {
 	const token = 'a-long-metrics-token-123';
@@ -10,10 +10,10 @@ describe('metrics token', () => {
 		[token, false],
 		[null, false]
 	])('%j → %s', (header, expected) => {
-		expect(metricsTokenMatches(token, header)).toBe(expected);
+		expect(bearerTokenMatches(token, header)).toBe(expected);
 	});
 
 	test('no configured token never matches', () => {
-		expect(metricsTokenMatches(undefined, 'Bearer anything')).toBe(false);
+		expect(bearerTokenMatches(undefined, 'Bearer anything')).toBe(false);
 	});
 });
