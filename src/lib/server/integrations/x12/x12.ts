@@ -79,8 +79,10 @@ export type EnvelopeHeader = {
 	group: string | number;
 	/** ISA15: T test, P production. */
 	usage: string;
-	/** GS01: HS for a 270, HB for a 271. */
+	/** GS01: HS for a 270, HB for a 271, HC for an 837. */
 	functionalId: string;
+	/** GS08: the implementation guide (005010X279A1 eligibility unless given, 005010X222A1 for an 837P). */
+	implementation?: string;
 };
 
 /**
@@ -98,7 +100,16 @@ export function envelopeHeaders(h: EnvelopeHeader): { isa: string[]; gs: string[
 			h.usage,
 			':'
 		]),
-		gs: [h.functionalId, h.sender, h.receiver, date, time, String(h.group), 'X', '005010X279A1']
+		gs: [
+			h.functionalId,
+			h.sender,
+			h.receiver,
+			date,
+			time,
+			String(h.group),
+			'X',
+			h.implementation ?? '005010X279A1'
+		]
 	};
 }
 
