@@ -3,6 +3,9 @@ import { CHROMIUM } from '../../scripts/lib/chromium.js';
 import en from '../../locales/en/visit.json' with { type: 'json' };
 import vi from '../../locales/vi/visit.json' with { type: 'json' };
 import staff from '../../locales/en/staff.json' with { type: 'json' };
+import { validateResource } from '@medplum/core';
+import { loadFhirDefinitions } from '../../src/sandbox-ehr/definitions';
+import { E2E_EHR_PORT } from '../../playwright.config';
 import ivr from '../../locales/vi/ivr.json' with { type: 'json' };
 import { expectAccessible, signInPatient, signInStaff } from './helpers';
 
@@ -18,7 +21,7 @@ const MEDIA = { permissions: ['camera', 'microphone'] };
 const framesFrom = (page: Page) =>
 	page.locator('figure.tile[data-participant]').first().getAttribute('data-frames').then(Number);
 
-test('a p2p video visit moves to the phone when the patient answers the clinic’s call, and back to video ends the call', async ({
+test('a p2p video visit moves to the phone when the patient answers the clinic’s call, back to video ends the call, and the signed note reaches the EHR (DocumentReference and MDM^T02)', async ({
 	browser
 }) => {
 	test.setTimeout(150_000);
@@ -120,5 +123,66 @@ test('a p2p video visit moves to the phone when the patient answers the clinic�
 
 	await clinician.getByRole('button', { name: en['host.end'] }).click();
 	await expect(patient.getByRole('heading', { name: vi['ended.title'] })).toBeVisible();
+
+	// The clinician writes the note: the attestation comes from the record (video, phone, video; home).
+	await clinician.getByRole('link', { name: staff['note.write'] }).click();
+	await expect(clinician.getByRole('heading', { name: staff['note.attestation'] })).toBeVisible();
+	await expect(clinician.locator('.attestation')).toContainText(en['modality.phone']);
+	await expectAccessible(clinician);
+	const marker = `Cough for ${Date.now()} hours`;
+	await clinician.getByLabel(staff['note.section_subjective']).fill(marker);
+	await clinician.getByLabel(staff['note.section_assessment']).fill('Viral bronchitis.');
+	// Signing without a plan is refused, and what was typed is kept.
+	await clinician.getByRole('button', { name: staff['note.sign'] }).click();
+	await expect(clinician.getByRole('alert')).toBeVisible();
+	await expect(clinician.getByLabel(staff['note.section_subjective'])).toHaveValue(marker);
+	await clinician
+		.getByLabel(staff['note.section_plan'])
+		.fill('Fluids and rest; call if breathing gets harder.');
+	await clinician.getByRole('button', { name: staff['note.sign'] }).click();
+	await expect(clinician.getByText(staff['note.signed_now'])).toBeVisible();
+	await expect(clinician.locator('pre.signed')).toContainText(marker);
+	await expectAccessible(clinician);
+
+	// The signed note reaches the sandbox EHR as a valid FHIR R4 DocumentReference, and as MDM^T02 over MLLP.
+	let reference: Record<string, unknown> | undefined;
+	await expect
+		.poll(
+			async () => {
+				const bundle = await (
+					await doctor.request.get(
+						`http://localhost:${E2E_EHR_PORT}/fhir/R4/DocumentReference?_count=50&_sort=-_lastUpdated`
+					)
+				).json();
+				reference = bundle.entry
+					?.map((e: { resource: Record<string, unknown> }) => e.resource)
+					.find((r: { content: { attachment: { data: string } }[] }) =>
+						Buffer.from(r.content[0]!.attachment.data, 'base64').toString('utf8').includes(marker)
+					);
+				return Boolean(reference);
+			},
+			{ timeout: 30_000 }
+		)
+		.toBe(true);
+	loadFhirDefinitions();
+	expect(() => validateResource(reference as never)).not.toThrow();
+	expect(reference).toMatchObject({
+		status: 'current',
+		docStatus: 'final',
+		type: { coding: [{ code: '11506-3' }] }
+	});
+	await expect
+		.poll(
+			async () => {
+				const { messages } = await (
+					await doctor.request.get(`http://localhost:${E2E_EHR_PORT}/hl7/messages`)
+				).json();
+				return messages
+					.filter((m: { text: string }) => m.text.includes(marker))
+					.map((m: { type: string }) => m.type);
+			},
+			{ timeout: 30_000 }
+		)
+		.toEqual(['MDM^T02^MDM_T02']);
 	await Promise.all([doctor.close(), patientContext.close()]);
 });

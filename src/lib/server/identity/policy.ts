@@ -29,6 +29,8 @@ export const ROLE_PERMISSIONS = {
 	'chart.read': ['clinician', 'nurse'],
 	// Running a visit: starting it, admitting guests, switching modality, recording, ending it.
 	'visit.host': ['clinician', 'nurse'],
+	// Writing and signing the visit note (those who treat; a nurse documents too).
+	'note.write': ['clinician', 'nurse'],
 	// Coding a visit (place of service, modifiers, billability): billing, and admins.
 	'billing.evaluate': ['admin', 'biller']
 } as const satisfies Record<string, readonly StaffRole[]>;

@@ -66,6 +66,10 @@ export const ERROR_STATUS = {
 	VIDEO_UNAVAILABLE: 502,
 	/** The phone service could not place or end the call (nothing was changed). */
 	PHONE_UNAVAILABLE: 502,
+	/** A signed note is never edited: corrections are addenda. */
+	NOTE_SIGNED: 409,
+	/** An addendum needs a signed note to add to. */
+	NOTE_NOT_SIGNED: 409,
 	/** There is no phone number to call: none at check-in or on file (or no interpreter line for the language). */
 	NO_PHONE_NUMBER: 422,
 	RATE_LIMITED: 429,

@@ -292,6 +292,23 @@ export interface VisitPhoneLegsTable {
 	ended_at: Date | null;
 }
 
+export interface VisitNotesTable {
+	id: string;
+	appointment_id: string;
+	organization_id: string;
+	patient_id: string;
+	author_id: string;
+	kind: 'note' | 'addendum';
+	parent_id: string | null;
+	status: 'draft' | 'signed';
+	data_key_id: string;
+	sections_enc: string;
+	text_enc: string | null;
+	signed_at: Date | null;
+	created_at: Date;
+	updated_at: Date;
+}
+
 export interface EhrSyncCursorsTable {
 	name: string;
 	read_until: Date;
@@ -640,6 +657,7 @@ export interface Database {
 	visit_events: VisitEventsTable;
 	ivr_calls: IvrCallsTable;
 	visit_phone_legs: VisitPhoneLegsTable;
+	visit_notes: VisitNotesTable;
 	coverages: CoveragesTable;
 	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;

@@ -18,6 +18,7 @@ import * as readiness from './0016_readiness';
 import * as visits from './0017_visits';
 import * as ivr from './0018_ivr';
 import * as phoneLegs from './0019_phone_legs';
+import * as visitNotes from './0020_visit_notes';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -42,5 +43,6 @@ export const migrations: Record<string, Migration> = {
 	'0016_readiness': readiness,
 	'0017_visits': visits,
 	'0018_ivr': ivr,
-	'0019_phone_legs': phoneLegs
+	'0019_phone_legs': phoneLegs,
+	'0020_visit_notes': visitNotes
 };

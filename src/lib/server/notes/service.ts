@@ -1,0 +1,410 @@
+import { randomUUID } from 'node:crypto';
+import type { TFunction } from 'i18next';
+import { enqueueSignedDocument } from '../ehr/documents';
+import { requirePermission } from '../identity/policy';
+import type { ServiceContext } from '../platform/context';
+import { AppError, validationFailed } from '../platform/errors';
+import { readCheckIn } from '../previsit/check-in';
+import { consentStatusOf } from '../previsit/consent';
+import { getAppointment } from '../scheduling/booking';
+import type { Appointment } from '../scheduling/repository';
+import { readPatient } from '../patients/repository';
+import { visitLegs } from '../visits/phone';
+import { readSegments, readVisit } from '../visits/repository';
+
+/** The parts of a note a clinician writes (SOAP), and the plain-language summary for the patient. */
+export const SECTIONS = ['subjective', 'objective', 'assessment', 'plan', 'patientSummary'] as const;
+export type Sections = Record<(typeof SECTIONS)[number], string>;
+
+const EMPTY: Sections = { subjective: '', objective: '', assessment: '', plan: '', patientSummary: '' };
+const MAX_SECTION = 8000;
+
+/** What was recorded about the visit, for the telehealth attestation (and billing). */
+export type Attestation = {
+	segments: { modality: string; start: Date; end: Date | null }[];
+	location: { state: string; setting: string } | null;
+	consent: { method: string; givenAt: Date } | null;
+	participants: string[];
+	startedAt: Date | null;
+	endedAt: Date | null;
+	minutes: number | null;
+};
+
+export type NoteView = {
+	appointment: Pick<Appointment, 'id' | 'start' | 'visitTypeCode'> & { patientName: string };
+	status: 'none' | 'draft' | 'signed';
+	sections: Sections;
+	signedText: string | null;
+	signedAt: Date | null;
+	addenda: { text: string; signedAt: Date }[];
+	attestation: Attestation;
+};
+
+async function noteAccess(ctx: ServiceContext, appointmentId: string, action: string) {
+	await requirePermission(ctx, 'note.write', {
+		action,
+		resourceType: 'appointment',
+		resourceId: appointmentId
+	});
+	return getAppointment(ctx, appointmentId, { action, permission: 'note.write' });
+}
+
+/** The visit's recorded facts: modality timeline, where the patient was, consent, who took part, time. */
+async function attestationOf(ctx: ServiceContext, appointment: Appointment): Promise<Attestation> {
+	const visit = await readVisit(ctx.db, appointment.id);
+	const segments = visit ? await readSegments(ctx.db, appointment.id) : [];
+	const checkIn = await readCheckIn(ctx.db, ctx.phi, appointment.id);
+	const consent = await consentStatusOf(
+		ctx.db,
+		ctx.phi,
+		appointment.patientId,
+		'telehealth',
+		ctx.clock.now()
+	);
+	// Guests who were let in (an interpreter, a caregiver, another clinician), and interpreters by phone.
+	const guests = await ctx.db
+		.selectFrom('visit_guests')
+		.select(['role', 'language'])
+		.where('appointment_id', '=', appointment.id)
+		.where('admitted_at', 'is not', null)
+		.execute();
+	const legs = visit ? await visitLegs(ctx.db, appointment.id) : [];
+	const participants = [
+		...guests.map((g) => `${g.role}:${g.language}`),
+		...legs
+			.filter((l) => l.role === 'interpreter' && l.status !== 'failed')
+			.map((l) => `interpreter_phone:${l.language}`)
+	];
+	const startedAt = visit?.startedAt ?? null;
+	const endedAt = visit?.endedAt ?? null;
+	return {
+		segments: segments.map((s) => ({ modality: s.modality, start: s.start, end: s.end })),
+		location: checkIn ? { state: checkIn.locationState, setting: checkIn.locationSetting } : null,
+		consent: consent.record ? { method: consent.record.method, givenAt: consent.record.givenAt } : null,
+		participants: [...new Set(participants)],
+		startedAt,
+		endedAt,
+		minutes: startedAt && endedAt ? Math.round((endedAt.getTime() - startedAt.getTime()) / 60_000) : null
+	};
+}
+
+/** The note of a visit as its clinician sees it: draft sections or the signed text, addenda, attestation. */
+export async function readNote(ctx: ServiceContext, appointmentId: string): Promise<NoteView> {
+	const appointment = await noteAccess(ctx, appointmentId, 'note.read');
+	const rows = await ctx.db
+		.selectFrom('visit_notes')
+		.selectAll()
+		.where('appointment_id', '=', appointmentId)
+		.orderBy('created_at')
+		.execute();
+	const note = rows.find((r) => r.kind === 'note');
+	const open = async (row: (typeof rows)[number]) => {
+		const key = await ctx.phi.dataKey(ctx.db, row.data_key_id);
+		return {
+			sections: {
+				...EMPTY,
+				...(JSON.parse(ctx.phi.open(key, 'visit_notes.sections', row.id, row.sections_enc)) as Sections)
+			},
+			text: row.text_enc ? ctx.phi.open(key, 'visit_notes.text', row.id, row.text_enc) : null
+		};
+	};
+	const opened = note ? await open(note) : null;
+	const patient = await readPatient(ctx.db, ctx.phi, appointment.patientId);
+	const addenda = [];
+	for (const row of rows.filter((r) => r.kind === 'addendum')) {
+		addenda.push({ text: (await open(row)).text!, signedAt: row.signed_at! });
+	}
+	await ctx.audit.record({
+		action: 'note.read',
+		resourceType: 'appointment',
+		resourceId: appointmentId,
+		organizationId: appointment.organizationId
+	});
+	return {
+		appointment: {
+			id: appointment.id,
+			start: appointment.start,
+			visitTypeCode: appointment.visitTypeCode,
+			patientName: patient ? `${patient.givenName} ${patient.familyName}` : ''
+		},
+		status: note?.status ?? 'none',
+		sections: opened?.sections ?? EMPTY,
+		signedText: opened?.text ?? null,
+		signedAt: note?.signed_at ?? null,
+		addenda,
+		attestation: await attestationOf(ctx, appointment)
+	};
+}
+
+function checkSections(input: Partial<Sections>): Sections {
+	const sections = { ...EMPTY };
+	const problems = [];
+	for (const name of SECTIONS) {
+		const text = (input[name] ?? '').trim();
+		if (text.length > MAX_SECTION)
+			problems.push({ field: name, key: 'errors:field.too_long', params: { max: MAX_SECTION } });
+		sections[name] = text;
+	}
+	if (problems.length) throw validationFailed(problems);
+	return sections;
+}
+
+/** Saves the draft (the whole form each time). A signed note is never edited: 409, add an addendum. */
+export async function saveDraft(
+	ctx: ServiceContext,
+	appointmentId: string,
+	input: Partial<Sections>
+): Promise<void> {
+	const appointment = await noteAccess(ctx, appointmentId, 'note.write');
+	const sections = checkSections(input);
+	const now = ctx.clock.now();
+	await ctx.db.transaction().execute(async (tx) => {
+		const existing = await tx
+			.selectFrom('visit_notes')
+			.select(['id', 'status', 'data_key_id'])
+			.where('appointment_id', '=', appointmentId)
+			.where('kind', '=', 'note')
+			.forUpdate()
+			.executeTakeFirst();
+		if (existing?.status === 'signed') throw new AppError('NOTE_SIGNED');
+		const id = existing?.id ?? randomUUID();
+		const key = existing ? await ctx.phi.dataKey(tx, existing.data_key_id) : await ctx.phi.newDataKey(tx);
+		const sealed = ctx.phi.seal(key, 'visit_notes.sections', id, JSON.stringify(sections));
+		if (existing) {
+			await tx
+				.updateTable('visit_notes')
+				.set({ sections_enc: sealed, updated_at: now, author_id: (ctx.actor as { id: string }).id })
+				.where('id', '=', id)
+				.execute();
+		} else {
+			await tx
+				.insertInto('visit_notes')
+				.values({
+					id,
+					appointment_id: appointmentId,
+					organization_id: appointment.organizationId,
+					patient_id: appointment.patientId,
+					author_id: (ctx.actor as { id: string }).id,
+					kind: 'note',
+					status: 'draft',
+					data_key_id: key.id,
+					sections_enc: sealed,
+					created_at: now,
+					updated_at: now
+				})
+				.execute();
+		}
+		await ctx.audit.record(
+			{
+				action: 'note.draft',
+				resourceType: 'appointment',
+				resourceId: appointmentId,
+				organizationId: appointment.organizationId
+			},
+			tx
+		);
+	});
+}
+
+/** The telehealth attestation as text, from the recorded facts. */
+export function attestationText(t: TFunction, a: Attestation, timeZone: string, lang: string): string {
+	const time = (d: Date) =>
+		new Intl.DateTimeFormat(lang, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+	const lines = [t('notes:attest.title')];
+	lines.push(
+		a.segments.length
+			? t('notes:attest.modalities', {
+					list: a.segments
+						.map((s) => `${t(`visit:modality.${s.modality}`)} ${time(s.start)}–${s.end ? time(s.end) : '…'}`)
+						.join('; ')
+				})
+			: t('notes:attest.no_visit')
+	);
+	if (a.location)
+		lines.push(
+			t('notes:attest.location', {
+				state: t(`scheduling:state.${a.location.state}`),
+				setting: t(`notes:setting.${a.location.setting}`)
+			})
+		);
+	lines.push(
+		a.consent
+			? t('notes:attest.consent', {
+					method: t(`notes:consent.${a.consent.method}`),
+					at: time(a.consent.givenAt)
+				})
+			: t('notes:attest.no_consent')
+	);
+	if (a.participants.length)
+		lines.push(
+			t('notes:attest.participants', {
+				list: a.participants
+					.map((p) => {
+						const [role, language] = p.split(':');
+						return `${t(`notes:participant.${role}`)} (${language})`;
+					})
+					.join(', ')
+			})
+		);
+	if (a.startedAt && a.endedAt)
+		lines.push(
+			t('notes:attest.time', { start: time(a.startedAt), end: time(a.endedAt), minutes: a.minutes })
+		);
+	return lines.join('\n');
+}
+
+/**
+ * Signs the note: its text (attestation, then the SOAP sections) is fixed, and goes to the EHR as a
+ * DocumentReference and an MDM^T02 in the same transaction (ehr/documents.ts). Needs an assessment
+ * and a plan. Signing again is a 409.
+ */
+export async function signNote(
+	ctx: ServiceContext,
+	appointmentId: string,
+	t: TFunction,
+	lang: string
+): Promise<void> {
+	const view = await readNote(ctx, appointmentId);
+	if (view.status === 'signed') throw new AppError('NOTE_SIGNED');
+	if (view.status === 'none') throw validationFailed([{ field: 'assessment', key: 'errors:field.required' }]);
+	const missing = (['assessment', 'plan'] as const).filter((s) => !view.sections[s]);
+	if (missing.length)
+		throw validationFailed(missing.map((field) => ({ field, key: 'errors:field.required' })));
+	// Times in the note are the clinic's.
+	const { time_zone: timeZone } = await ctx.db
+		.selectFrom('organizations')
+		.innerJoin('appointments', 'appointments.organization_id', 'organizations.id')
+		.select('organizations.time_zone')
+		.where('appointments.id', '=', appointmentId)
+		.executeTakeFirstOrThrow();
+	const text = [
+		attestationText(t, view.attestation, timeZone, lang),
+		...(['subjective', 'objective', 'assessment', 'plan'] as const)
+			.filter((s) => view.sections[s])
+			.map((s) => `${t(`notes:section.${s}`)}\n${view.sections[s]}`)
+	].join('\n\n');
+	const now = ctx.clock.now();
+	await ctx.db.transaction().execute(async (tx) => {
+		const row = await tx
+			.selectFrom('visit_notes')
+			.selectAll()
+			.where('appointment_id', '=', appointmentId)
+			.where('kind', '=', 'note')
+			.forUpdate()
+			.executeTakeFirstOrThrow();
+		if (row.status === 'signed') throw new AppError('NOTE_SIGNED');
+		const key = await ctx.phi.dataKey(tx, row.data_key_id);
+		const authorId = (ctx.actor as { id: string }).id;
+		await tx
+			.updateTable('visit_notes')
+			.set({
+				status: 'signed',
+				text_enc: ctx.phi.seal(key, 'visit_notes.text', row.id, text),
+				signed_at: now,
+				updated_at: now,
+				author_id: authorId
+			})
+			.where('id', '=', row.id)
+			.execute();
+		await enqueueSignedDocument(
+			tx,
+			ctx.phi,
+			{
+				id: row.id,
+				organizationId: row.organization_id,
+				appointmentId,
+				patientId: row.patient_id,
+				authorId,
+				kind: 'progress-note',
+				title: t('notes:title_document'),
+				text,
+				signedAt: now.toISOString()
+			},
+			now
+		);
+		await ctx.audit.record(
+			{
+				action: 'note.sign',
+				resourceType: 'appointment',
+				resourceId: appointmentId,
+				organizationId: row.organization_id
+			},
+			tx
+		);
+	});
+}
+
+/** An addendum to a signed note: signed at once, sent to the EHR naming the note it adds to. */
+export async function addAddendum(
+	ctx: ServiceContext,
+	appointmentId: string,
+	input: string,
+	t: TFunction
+): Promise<void> {
+	await noteAccess(ctx, appointmentId, 'note.addendum');
+	const text = input.trim();
+	if (!text) throw validationFailed([{ field: 'addendum', key: 'errors:field.required' }]);
+	if (text.length > MAX_SECTION)
+		throw validationFailed([
+			{ field: 'addendum', key: 'errors:field.too_long', params: { max: MAX_SECTION } }
+		]);
+	const now = ctx.clock.now();
+	await ctx.db.transaction().execute(async (tx) => {
+		const note = await tx
+			.selectFrom('visit_notes')
+			.selectAll()
+			.where('appointment_id', '=', appointmentId)
+			.where('kind', '=', 'note')
+			.forUpdate()
+			.executeTakeFirst();
+		if (note?.status !== 'signed') throw new AppError('NOTE_NOT_SIGNED');
+		const id = randomUUID();
+		const key = await ctx.phi.newDataKey(tx);
+		const authorId = (ctx.actor as { id: string }).id;
+		await tx
+			.insertInto('visit_notes')
+			.values({
+				id,
+				appointment_id: appointmentId,
+				organization_id: note.organization_id,
+				patient_id: note.patient_id,
+				author_id: authorId,
+				kind: 'addendum',
+				parent_id: note.id,
+				status: 'signed',
+				data_key_id: key.id,
+				sections_enc: ctx.phi.seal(key, 'visit_notes.sections', id, JSON.stringify(EMPTY)),
+				text_enc: ctx.phi.seal(key, 'visit_notes.text', id, text),
+				signed_at: now,
+				created_at: now,
+				updated_at: now
+			})
+			.execute();
+		await enqueueSignedDocument(
+			tx,
+			ctx.phi,
+			{
+				id,
+				organizationId: note.organization_id,
+				appointmentId,
+				patientId: note.patient_id,
+				authorId,
+				kind: 'progress-note',
+				title: t('notes:title_addendum'),
+				text,
+				signedAt: now.toISOString(),
+				parentId: note.id
+			},
+			now
+		);
+		await ctx.audit.record(
+			{
+				action: 'note.addendum',
+				resourceType: 'appointment',
+				resourceId: appointmentId,
+				organizationId: note.organization_id
+			},
+			tx
+		);
+	});
+}

@@ -1,0 +1,169 @@
+import { describe, expect, test } from 'vitest';
+import en from '../../locales/en/notes.json' with { type: 'json' };
+import { seedDemoData } from '../../src/lib/server/demo/seed';
+import { p2pVideoProvider } from '../../src/lib/server/integrations/video/p2p';
+import { addAddendum, readNote, saveDraft, signNote } from '../../src/lib/server/notes/service';
+import type { Actor } from '../../src/lib/server/platform/context';
+import { tFor } from '../../src/lib/server/platform/i18n';
+import { openPayload } from '../../src/lib/server/platform/outbox/repository';
+import { submitCheckIn } from '../../src/lib/server/previsit/check-in';
+import { recordVerbalConsent } from '../../src/lib/server/previsit/consent';
+import { bookAppointment } from '../../src/lib/server/scheduling/booking';
+import { searchSlots } from '../../src/lib/server/scheduling/queries';
+import { endVisit, enterWaitingRoom, startVisit, switchModality } from '../../src/lib/server/visits/room';
+import { patientNamed, staffActorFor } from '../factories';
+import { testContext, testPhiCipher } from '../helpers/context';
+import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
+import { appErrorOf } from '../helpers/errors';
+
+const p2p = p2pVideoProvider({ kind: 'p2p', stunUrls: [], turnUrls: [], turnSecret: undefined });
+const t = tFor('en');
+const SOAP = {
+	subjective: 'Headache for three days.',
+	objective: 'Alert, speaking clearly on video.',
+	assessment: 'Tension-type headache.',
+	plan: 'Ibuprofen as needed; return if worse.',
+	patientSummary: 'Your headache looks like a tension headache.'
+};
+
+describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
+	const database = useTestDatabase(kind);
+	const phi = testPhiCipher();
+
+	async function visited() {
+		const db = database().db;
+		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
+		const scheduler = testContext(db, {
+			phi,
+			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test')
+		});
+		const marcus = await patientNamed(db, phi, 'Marcus');
+		const [slot] = await searchSlots(scheduler.ctx, {
+			patientState: 'CO',
+			from: '2026-12-02',
+			to: '2026-12-02',
+			modality: 'video',
+			limit: 1
+		});
+		const { appointment } = await bookAppointment(
+			scheduler.ctx,
+			{ patientId: marcus.id, slotId: slot!.id, modality: 'video', patientState: 'CO' },
+			{ idempotencyKey: 'note-1' }
+		);
+		let now = new Date(appointment.start.getTime() - 5 * 60_000);
+		const as = (actor: Actor) => testContext(db, { phi, actor, now: now.toISOString() }).ctx;
+		const patient = () => as({ kind: 'patient', id: marcus.id, organizationId: marcus.organizationId });
+		const clinician = () =>
+			as({
+				kind: 'staff',
+				id: appointment.clinicianId,
+				organizationId: marcus.organizationId,
+				roles: ['clinician']
+			});
+		await submitCheckIn(patient(), appointment.id, {
+			locationState: 'CO',
+			locationSetting: 'home',
+			callbackPhone: '+17205550103',
+			language: 'en',
+			accommodations: {}
+		});
+		await recordVerbalConsent(clinician(), appointment.id, 'telehealth');
+		await enterWaitingRoom(patient(), appointment.id);
+		now = new Date(appointment.start.getTime());
+		await startVisit(clinician(), p2p, appointment.id);
+		now = new Date(appointment.start.getTime() + 8 * 60_000);
+		await switchModality(clinician(), appointment.id, { modality: 'phone', reason: 'poor_network' });
+		now = new Date(appointment.start.getTime() + 20 * 60_000);
+		await endVisit(clinician(), p2p, appointment.id);
+		return { db, appointment, clinician, patient, scheduler };
+	}
+
+	test('a draft is saved, then signed with the attestation from the record; it goes to the EHR as a DocumentReference and an MDM^T02', async () => {
+		const v = await visited();
+		expect((await readNote(v.clinician(), v.appointment.id)).status).toBe('none');
+		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, plan: '' });
+		// Signing needs a plan: nothing is signed or sent.
+		expect((await appErrorOf(signNote(v.clinician(), v.appointment.id, t, 'en'))).fields).toEqual([
+			expect.objectContaining({ field: 'plan' })
+		]);
+		expect(
+			await v.db
+				.selectFrom('outbox')
+				.select('id')
+				.where('idempotency_key', 'like', 'ehr:document:%')
+				.execute()
+		).toEqual([]);
+		await saveDraft(v.clinician(), v.appointment.id, SOAP);
+		const draft = await readNote(v.clinician(), v.appointment.id);
+		expect(draft).toMatchObject({ status: 'draft', sections: SOAP });
+		expect(draft.attestation).toMatchObject({
+			segments: [{ modality: 'video' }, { modality: 'phone' }],
+			location: { state: 'CO', setting: 'home' },
+			consent: { method: 'verbal_clinician' },
+			minutes: 20
+		});
+
+		await signNote(v.clinician(), v.appointment.id, t, 'en');
+		const signed = await readNote(v.clinician(), v.appointment.id);
+		expect(signed.status).toBe('signed');
+		const text = signed.signedText!;
+		expect(text.startsWith(en['attest.title'])).toBe(true);
+		expect(text).toContain('Patient location at check-in: Colorado, home.');
+		expect(text).toContain('(20 minutes)');
+		expect(text).toContain(`${en['section.assessment']}\nTension-type headache.`);
+		// The patient's summary is not part of the chart note.
+		expect(text).not.toContain(SOAP.patientSummary);
+
+		const messages = await v.db
+			.selectFrom('outbox')
+			.selectAll()
+			.where((eb) =>
+				eb.or([eb('idempotency_key', 'like', 'ehr:document:%'), eb('idempotency_key', 'like', 'hl7:mdm:%')])
+			)
+			.execute();
+		expect(messages.map((m) => m.channel).sort()).toEqual(['fhir', 'hl7v2']);
+		const payload = (await openPayload(v.db, phi, messages[0]!)) as {
+			document: { text: string; appointmentId: string };
+		};
+		expect(payload.document).toMatchObject({ text, appointmentId: v.appointment.id });
+		// At rest the note is sealed.
+		const row = await v.db.selectFrom('visit_notes').selectAll().executeTakeFirstOrThrow();
+		expect(row.text_enc).not.toContain('Tension-type');
+		expect(row.sections_enc).not.toContain('Headache');
+	});
+
+	test('a signed note is never edited; an addendum is signed and sent naming the note; others cannot write', async () => {
+		const v = await visited();
+		await saveDraft(v.clinician(), v.appointment.id, SOAP);
+		expect((await appErrorOf(addAddendum(v.clinician(), v.appointment.id, 'Too early.', t))).code).toBe(
+			'NOTE_NOT_SIGNED'
+		);
+		await signNote(v.clinician(), v.appointment.id, t, 'en');
+		expect((await appErrorOf(signNote(v.clinician(), v.appointment.id, t, 'en'))).code).toBe('NOTE_SIGNED');
+		expect((await appErrorOf(saveDraft(v.clinician(), v.appointment.id, SOAP))).code).toBe('NOTE_SIGNED');
+		expect((await appErrorOf(addAddendum(v.clinician(), v.appointment.id, '   ', t))).code).toBe(
+			'VALIDATION'
+		);
+		await addAddendum(v.clinician(), v.appointment.id, 'Lab result normal.', t);
+		const note = await readNote(v.clinician(), v.appointment.id);
+		expect(note.addenda.map((a) => a.text)).toEqual(['Lab result normal.']);
+		const rows = await v.db
+			.selectFrom('visit_notes')
+			.select(['id', 'kind', 'parent_id'])
+			.orderBy('created_at')
+			.execute();
+		const addendumMessage = await v.db
+			.selectFrom('outbox')
+			.selectAll()
+			.where('idempotency_key', '=', `ehr:document:${rows.find((r) => r.kind === 'addendum')!.id}`)
+			.executeTakeFirstOrThrow();
+		const payload = (await openPayload(v.db, phi, addendumMessage)) as { document: { parentId: string } };
+		expect(payload.document.parentId).toBe(rows.find((r) => r.kind === 'note')!.id);
+		// A scheduler and the patient cannot read or write the note; nothing is written by them.
+		for (const ctx of [v.scheduler.ctx, v.patient()]) {
+			expect((await appErrorOf(readNote(ctx, v.appointment.id))).code).toBe('FORBIDDEN');
+			expect((await appErrorOf(addAddendum(ctx, v.appointment.id, 'x', t))).code).toBe('FORBIDDEN');
+		}
+		expect(await v.db.selectFrom('visit_notes').select('id').execute()).toHaveLength(2);
+	});
+});
