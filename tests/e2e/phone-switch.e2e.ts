@@ -3,6 +3,7 @@ import { CHROMIUM } from '../../scripts/lib/chromium.js';
 import en from '../../locales/en/visit.json' with { type: 'json' };
 import vi from '../../locales/vi/visit.json' with { type: 'json' };
 import staff from '../../locales/en/staff.json' with { type: 'json' };
+import billingText from '../../locales/en/billing.json' with { type: 'json' };
 import { validateResource } from '@medplum/core';
 import { loadFhirDefinitions } from '../../src/sandbox-ehr/definitions';
 import { E2E_EHR_PORT } from '../../playwright.config';
@@ -21,7 +22,7 @@ const MEDIA = { permissions: ['camera', 'microphone'] };
 const framesFrom = (page: Page) =>
 	page.locator('figure.tile[data-participant]').first().getAttribute('data-frames').then(Number);
 
-test('a p2p video visit moves to the phone when the patient answers the clinic’s call, back to video ends the call, and the signed note reaches the EHR (DocumentReference and MDM^T02)', async ({
+test('a p2p video visit moves to the phone when the patient answers the clinic’s call, back to video ends the call, the signed note reaches the EHR (DocumentReference and MDM^T02), and the biller codes it by keyboard', async ({
 	browser
 }) => {
 	test.setTimeout(150_000);
@@ -184,5 +185,30 @@ test('a p2p video visit moves to the phone when the patient answers the clinic�
 			{ timeout: 30_000 }
 		)
 		.toEqual(['MDM^T02^MDM_T02']);
-	await Promise.all([doctor.close(), patientContext.close()]);
+
+	// The biller finds the visit in the work queue by keyboard, and sees why it is coded as it is.
+	const billing = await browser.newContext();
+	await signInStaff(billing.request, 'biller@demo.anyvisit.test');
+	const queue = await billing.newPage();
+	await queue.goto('/staff/billing?lang=en');
+	await expect(queue.getByRole('heading', { name: staff['billing.title'] })).toBeVisible();
+	await expectAccessible(queue);
+	const row = `/staff/billing/${id}`;
+	for (let tabs = 0; tabs < 60; tabs++) {
+		await queue.keyboard.press('Tab');
+		if ((await queue.evaluate(() => document.activeElement?.getAttribute('href'))) === row) break;
+	}
+	expect(await queue.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(row);
+	await queue.keyboard.press('Enter');
+	await expect(queue).toHaveURL(new RegExp(`${row}`));
+	// His payer is commercial: the phone part is audio only, modifier 93, at home (POS 10).
+	const facts = queue.locator('dl.facts');
+	await expect(facts).toContainText('93');
+	await expect(facts).toContainText('10');
+	await expect(queue.getByText(billingText['reason.MIXED_MODALITY'])).toBeVisible();
+	await expectAccessible(queue);
+	await queue.goto(`${row}?lang=ar`);
+	await expect(queue.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expectAccessible(queue);
+	await Promise.all([doctor.close(), patientContext.close(), billing.close()]);
 });

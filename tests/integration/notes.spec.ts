@@ -3,6 +3,7 @@ import en from '../../locales/en/notes.json' with { type: 'json' };
 import { seedDemoData } from '../../src/lib/server/demo/seed';
 import { p2pVideoProvider } from '../../src/lib/server/integrations/video/p2p';
 import { addAddendum, readNote, saveDraft, signNote } from '../../src/lib/server/notes/service';
+import { billingItem, billingQueue, suggestCode } from '../../src/lib/server/billing/queue';
 import type { Actor } from '../../src/lib/server/platform/context';
 import { tFor } from '../../src/lib/server/platform/i18n';
 import { openPayload } from '../../src/lib/server/platform/outbox/repository';
@@ -130,6 +131,54 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		const row = await v.db.selectFrom('visit_notes').selectAll().executeTakeFirstOrThrow();
 		expect(row.text_enc).not.toContain('Tension-type');
 		expect(row.sections_enc).not.toContain('Headache');
+	});
+
+	test('the biller’s queue codes the visit from what happened: level by time, POS from check-in, 93 for the phone part; warnings until the note is signed', async () => {
+		const v = await visited();
+		const biller = testContext(v.db, {
+			phi,
+			actor: await staffActorFor(v.db, 'biller@demo.anyvisit.test')
+		}).ctx;
+		const [item] = await billingQueue(biller);
+		expect(item).toMatchObject({
+			appointmentId: v.appointment.id,
+			patientName: 'Marcus Johnson',
+			minutes: 20
+		});
+		expect(item!.coding!.lines).toEqual([
+			{ code: suggestCode(item!.visitType, 'medical', 20), modifiers: ['93'], pos: '10' }
+		]);
+		expect(item!.coding!.reasons.map((r) => r.code)).toEqual(
+			expect.arrayContaining(['POS_HOME', 'MIXED_MODALITY'])
+		);
+		// The clinician moved to the phone for the network: the patient could not do video.
+		expect(item!.facts).toMatchObject({ patientVideoCapable: false, patientConsentsToVideo: true });
+		expect(item!.warnings).toContain('NOTE_UNSIGNED');
+		await saveDraft(v.clinician(), v.appointment.id, SOAP);
+		await signNote(v.clinician(), v.appointment.id, t, 'en');
+		expect((await billingItem(biller, v.appointment.id)).warnings).not.toContain('NOTE_UNSIGNED');
+		// Those who do not bill cannot read the queue.
+		expect((await appErrorOf(billingQueue(v.scheduler.ctx))).code).toBe('FORBIDDEN');
+		expect((await appErrorOf(billingItem(v.clinician(), v.appointment.id))).code).toBe('FORBIDDEN');
+	});
+
+	test('E/M level by documented time (CPT 2024+ minimums), psychotherapy by session time', () => {
+		const cases: [string, string, number, string | null][] = [
+			['new-patient', 'medical', 14, null],
+			['new-patient', 'medical', 15, '99202'],
+			['new-patient', 'medical', 44, '99203'],
+			['new-patient', 'medical', 60, '99205'],
+			['follow-up', 'medical', 9, null],
+			['follow-up', 'medical', 10, '99212'],
+			['follow-up', 'medical', 29, '99213'],
+			['follow-up', 'medical', 30, '99214'],
+			['follow-up', 'medical', 55, '99215'],
+			['behavioral-health', 'behavioral', 15, null],
+			['behavioral-health', 'behavioral', 38, '90834'],
+			['behavioral-health', 'behavioral', 53, '90837']
+		];
+		for (const [type, service, minutes, code] of cases)
+			expect(suggestCode(type, service, minutes)).toBe(code);
 	});
 
 	test('a signed note is never edited; an addendum is signed and sent naming the note; others cannot write', async () => {

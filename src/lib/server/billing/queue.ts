@@ -1,0 +1,225 @@
+import { requirePermission } from '../identity/policy';
+import { PAYERS } from '../eligibility/payers';
+import type { ServiceContext } from '../platform/context';
+import { notFound } from '../platform/errors';
+import { readCheckIn } from '../previsit/check-in';
+import { consentStatusOf } from '../previsit/consent';
+import { readPatient } from '../patients/repository';
+import { readSegments } from '../visits/repository';
+import { BillingInputError, evaluate, type Coding, type EncounterFacts, type Reason } from './engine';
+
+/**
+ * E/M office visit level by total time on the date of service (CPT 2024+ minimums, DOMAIN.md Codes):
+ * new 99202 15, 99203 30, 99204 45, 99205 60 minutes; established 99212 10, 99213 20, 99214 30, 99215 40.
+ * Psychotherapy by session time (CPT: 90832 16–37, 90834 38–52, 90837 53+ minutes).
+ */
+const BY_TIME: Record<'new' | 'established' | 'psychotherapy', [number, string][]> = {
+	new: [
+		[60, '99205'],
+		[45, '99204'],
+		[30, '99203'],
+		[15, '99202']
+	],
+	established: [
+		[40, '99215'],
+		[30, '99214'],
+		[20, '99213'],
+		[10, '99212']
+	],
+	psychotherapy: [
+		[53, '90837'],
+		[38, '90834'],
+		[16, '90832']
+	]
+};
+
+export function suggestCode(visitType: string, service: string, minutes: number): string | null {
+	const table =
+		service === 'behavioral'
+			? BY_TIME.psychotherapy
+			: visitType === 'new-patient'
+				? BY_TIME.new
+				: BY_TIME.established;
+	return table.find(([min]) => minutes >= min)?.[1] ?? null;
+}
+
+/** What stands in the way of a clean claim, before it is sent (each a plain explanation). */
+export type Warning =
+	'NO_COVERAGE' | 'NO_CODE' | 'CONSENT_MISSING' | 'LICENSURE' | 'ELIGIBILITY_INACTIVE' | 'NOTE_UNSIGNED';
+
+export type QueueItem = {
+	appointmentId: string;
+	patientName: string;
+	date: string;
+	visitType: string;
+	minutes: number;
+	payer: string | null;
+	coding: Coding | null;
+	facts: EncounterFacts | null;
+	warnings: Warning[];
+};
+
+type VisitRow = {
+	appointment_id: string;
+	patient_id: string;
+	started_at: Date | null;
+	ended_at: Date | null;
+	visit_type: string;
+	service: string;
+	time_zone: string;
+};
+
+async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
+	const warnings: Warning[] = [];
+	const patient = await readPatient(ctx.db, ctx.phi, row.patient_id);
+	const minutes =
+		row.started_at && row.ended_at
+			? Math.round((row.ended_at.getTime() - row.started_at.getTime()) / 60_000)
+			: 0;
+	const date = new Intl.DateTimeFormat('en-CA', { timeZone: row.time_zone }).format(
+		row.started_at ?? new Date()
+	);
+	const coverage = await ctx.db
+		.selectFrom('coverages')
+		.select('payer_id')
+		.where('patient_id', '=', row.patient_id)
+		.executeTakeFirst();
+	const payer = PAYERS.find((p) => p.id === coverage?.payer_id);
+	if (!payer) warnings.push('NO_COVERAGE');
+	const code = suggestCode(row.visit_type, row.service, minutes);
+	if (!code) warnings.push('NO_CODE');
+	const checkIn = await readCheckIn(ctx.db, ctx.phi, row.appointment_id);
+	if (checkIn && !checkIn.licensure.allowed) warnings.push('LICENSURE');
+	const consent = await consentStatusOf(
+		ctx.db,
+		ctx.phi,
+		row.patient_id,
+		'telehealth',
+		row.started_at ?? ctx.clock.now()
+	);
+	if (consent.status !== 'current') warnings.push('CONSENT_MISSING');
+	const eligibility = await ctx.db
+		.selectFrom('eligibility_checks')
+		.select('outcome')
+		.where('patient_id', '=', row.patient_id)
+		.orderBy('checked_at', 'desc')
+		.executeTakeFirst();
+	if (eligibility && eligibility.outcome !== 'active') warnings.push('ELIGIBILITY_INACTIVE');
+	const note = await ctx.db
+		.selectFrom('visit_notes')
+		.select('status')
+		.where('appointment_id', '=', row.appointment_id)
+		.where('kind', '=', 'note')
+		.executeTakeFirst();
+	if (note?.status !== 'signed') warnings.push('NOTE_UNSIGNED');
+
+	// What happened decides the audio-only facts: a move off video for the network or the device means
+	// the patient could not do video; one the patient chose means they did not agree to it.
+	const segments = await readSegments(ctx.db, row.appointment_id);
+	const offVideo = segments.filter((s) => s.modality !== 'video');
+	const facts: EncounterFacts | null =
+		payer && code && checkIn && segments.every((s) => s.end)
+			? {
+					dateOfService: date,
+					payer: payer.kind,
+					payerState: payer.state ?? undefined,
+					serviceCode: code,
+					patientLocation: {
+						state: checkIn.locationState,
+						setting: checkIn.locationSetting === 'home' ? 'home' : 'facility'
+					},
+					segments: segments.map((s) => ({
+						modality: s.modality,
+						start: s.start.toISOString(),
+						end: s.end!.toISOString()
+					})),
+					clinicianVideoCapable: true,
+					patientVideoCapable: !offVideo.some(
+						(s) => s.reason === 'poor_network' || s.reason === 'device' || s.reason === 'start'
+					),
+					patientConsentsToVideo: !offVideo.some((s) => s.reason === 'choice' && s.startedBy === 'patient'),
+					behavioralHealth: row.service === 'behavioral'
+				}
+			: null;
+	let coding: Coding | null = null;
+	if (facts) {
+		try {
+			coding = evaluate(facts);
+		} catch (error) {
+			// A code or payer the engine has no rules for: the biller codes this one by hand.
+			if (!(error instanceof BillingInputError)) throw error;
+			warnings.push('NOT_CODABLE');
+		}
+	}
+	return {
+		appointmentId: row.appointment_id,
+		patientName: patient ? `${patient.givenName} ${patient.familyName}` : '',
+		date,
+		visitType: row.visit_type,
+		minutes,
+		payer: payer?.name ?? null,
+		coding,
+		facts,
+		warnings
+	};
+}
+
+function visitsToBill(ctx: ServiceContext, organizationId: string) {
+	return ctx.db
+		.selectFrom('visits')
+		.innerJoin('appointments', 'appointments.id', 'visits.appointment_id')
+		.innerJoin('visit_types', 'visit_types.id', 'appointments.visit_type_id')
+		.innerJoin('organizations', 'organizations.id', 'visits.organization_id')
+		.select([
+			'visits.appointment_id',
+			'appointments.patient_id',
+			'visits.started_at',
+			'visits.ended_at',
+			'visit_types.code as visit_type',
+			'visit_types.service',
+			'organizations.time_zone'
+		])
+		.where('visits.organization_id', '=', organizationId)
+		.where('visits.status', '=', 'ended');
+}
+
+/**
+ * The biller's work queue: the clinic's ended visits, newest first, each with its suggested coding
+ * (E/M level by time, POS and modifiers from what happened), the reason for each decision, and the
+ * warnings that would get the claim denied. Reading it is audited (it names patients).
+ */
+export async function billingQueue(ctx: ServiceContext): Promise<QueueItem[]> {
+	const biller = await requirePermission(ctx, 'billing.evaluate', {
+		action: 'billing.queue',
+		resourceType: 'visit'
+	});
+	const rows = await visitsToBill(ctx, biller.organizationId)
+		.orderBy('visits.ended_at', 'desc')
+		.limit(50)
+		.execute();
+	const items = [];
+	for (const row of rows) items.push(await itemFor(ctx, row));
+	await ctx.audit.record({
+		action: 'billing.queue',
+		resourceType: 'visit',
+		details: { visits: rows.length }
+	});
+	return items;
+}
+
+/** One visit of the queue, for its detail page. */
+export async function billingItem(ctx: ServiceContext, appointmentId: string): Promise<QueueItem> {
+	const biller = await requirePermission(ctx, 'billing.evaluate', {
+		action: 'billing.read',
+		resourceType: 'appointment',
+		resourceId: appointmentId
+	});
+	const row = await visitsToBill(ctx, biller.organizationId)
+		.where('visits.appointment_id', '=', appointmentId)
+		.executeTakeFirst();
+	if (!row) throw notFound();
+	await ctx.audit.record({ action: 'billing.read', resourceType: 'appointment', resourceId: appointmentId });
+	return itemFor(ctx, row);
+}
+
+export type { Reason };
