@@ -45,7 +45,13 @@ export function suggestCode(visitType: string, service: string, minutes: number)
 
 /** What stands in the way of a clean claim, before it is sent (each a plain explanation). */
 export type Warning =
-	'NO_COVERAGE' | 'NO_CODE' | 'CONSENT_MISSING' | 'LICENSURE' | 'ELIGIBILITY_INACTIVE' | 'NOTE_UNSIGNED';
+	| 'NOT_CODABLE'
+	| 'NO_COVERAGE'
+	| 'NO_CODE'
+	| 'CONSENT_MISSING'
+	| 'LICENSURE'
+	| 'ELIGIBILITY_INACTIVE'
+	| 'NOTE_UNSIGNED';
 
 export type QueueItem = {
 	appointmentId: string;
