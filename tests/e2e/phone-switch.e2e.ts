@@ -140,6 +140,7 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	await clinician
 		.getByLabel(staff['note.section_plan'])
 		.fill('Fluids and rest; call if breathing gets harder.');
+	await clinician.getByLabel(staff['note.section_totalMinutes']).fill('25');
 	await clinician.getByRole('button', { name: staff['note.sign'] }).click();
 	await expect(clinician.getByText(staff['note.signed_now'])).toBeVisible();
 	await expect(clinician.locator('pre.signed')).toContainText(marker);
@@ -201,8 +202,10 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	expect(await queue.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(row);
 	await queue.keyboard.press('Enter');
 	await expect(queue).toHaveURL(new RegExp(`${row}`));
-	// His payer is commercial: the phone part is audio only, modifier 93, at home (POS 10).
+	// 25 documented minutes: 99202 for a new patient, 99213 for a follow-up (the slot's visit type);
+	// his payer is commercial: the phone part is audio only, modifier 93, at home (POS 10).
 	const facts = queue.locator('dl.facts');
+	await expect(facts).toContainText(/99202|99213/);
 	await expect(facts).toContainText('93');
 	await expect(facts).toContainText('10');
 	await expect(queue.getByText(billingText['reason.MIXED_MODALITY'])).toBeVisible();

@@ -154,9 +154,20 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		// The clinician moved to the phone for the network: the patient could not do video.
 		expect(item!.facts).toMatchObject({ patientVideoCapable: false, patientConsentsToVideo: true });
 		expect(item!.warnings).toContain('NOTE_UNSIGNED');
-		await saveDraft(v.clinician(), v.appointment.id, SOAP);
+		// The clinician documents 42 minutes in all: the level follows the note, not the call's length.
+		expect(
+			(await appErrorOf(saveDraft(v.clinician(), v.appointment.id, { ...SOAP, totalMinutes: 'forty' })))
+				.fields
+		).toEqual([expect.objectContaining({ field: 'totalMinutes' })]);
+		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, totalMinutes: '42' });
 		await signNote(v.clinician(), v.appointment.id, t, 'en');
-		expect((await billingItem(biller, v.appointment.id)).warnings).not.toContain('NOTE_UNSIGNED');
+		const after = await billingItem(biller, v.appointment.id);
+		expect(after.warnings).not.toContain('NOTE_UNSIGNED');
+		expect(after.minutes).toBe(42);
+		expect(after.coding!.lines[0]!.code).toBe(suggestCode(after.visitType, 'medical', 42));
+		expect((await readNote(v.clinician(), v.appointment.id)).signedText).toContain(
+			'Total time on the date of service: 42 minutes.'
+		);
 		// Those who do not bill cannot read the queue.
 		expect((await appErrorOf(billingQueue(v.scheduler.ctx))).code).toBe('FORBIDDEN');
 		expect((await appErrorOf(billingItem(v.clinician(), v.appointment.id))).code).toBe('FORBIDDEN');

@@ -92,7 +92,9 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 		.executeTakeFirst();
 	const payer = PAYERS.find((p) => p.id === coverage?.payer_id);
 	if (!payer) warnings.push('NO_COVERAGE');
-	const code = suggestCode(row.visit_type, row.service, minutes);
+	// The level follows the clinician's documented total time when the signed note has it, else the visit's.
+	const documented = await documentedMinutes(ctx, row.appointment_id);
+	const code = suggestCode(row.visit_type, row.service, documented ?? minutes);
 	if (!code) warnings.push('NO_CODE');
 	const checkIn = await readCheckIn(ctx.db, ctx.phi, row.appointment_id);
 	if (checkIn && !checkIn.licensure.allowed) warnings.push('LICENSURE');
@@ -162,12 +164,28 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 		patientName: patient ? `${patient.givenName} ${patient.familyName}` : '',
 		date,
 		visitType: row.visit_type,
-		minutes,
+		minutes: documented ?? minutes,
 		payer: payer?.name ?? null,
 		coding,
 		facts,
 		warnings
 	};
+}
+
+/** The total time the signed note documents, if any. */
+async function documentedMinutes(ctx: ServiceContext, appointmentId: string): Promise<number | null> {
+	const note = await ctx.db
+		.selectFrom('visit_notes')
+		.select(['id', 'data_key_id', 'sections_enc', 'status'])
+		.where('appointment_id', '=', appointmentId)
+		.where('kind', '=', 'note')
+		.executeTakeFirst();
+	if (note?.status !== 'signed') return null;
+	const key = await ctx.phi.dataKey(ctx.db, note.data_key_id);
+	const sections = JSON.parse(ctx.phi.open(key, 'visit_notes.sections', note.id, note.sections_enc)) as {
+		totalMinutes?: string;
+	};
+	return sections.totalMinutes ? Number(sections.totalMinutes) : null;
 }
 
 function visitsToBill(ctx: ServiceContext, organizationId: string) {

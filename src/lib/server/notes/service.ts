@@ -13,10 +13,25 @@ import { visitLegs } from '../visits/phone';
 import { readSegments, readVisit } from '../visits/repository';
 
 /** The parts of a note a clinician writes (SOAP), and the plain-language summary for the patient. */
-export const SECTIONS = ['subjective', 'objective', 'assessment', 'plan', 'patientSummary'] as const;
+export const SECTIONS = [
+	'subjective',
+	'objective',
+	'assessment',
+	'plan',
+	'patientSummary',
+	'totalMinutes'
+] as const;
 export type Sections = Record<(typeof SECTIONS)[number], string>;
 
-const EMPTY: Sections = { subjective: '', objective: '', assessment: '', plan: '', patientSummary: '' };
+const EMPTY: Sections = {
+	subjective: '',
+	objective: '',
+	assessment: '',
+	plan: '',
+	patientSummary: '',
+	// The clinician's total time on the date of service (minutes), which sets the E/M level (CPT 2024+).
+	totalMinutes: ''
+};
 const MAX_SECTION = 8000;
 
 /** What was recorded about the visit, for the telehealth attestation (and billing). */
@@ -145,6 +160,11 @@ function checkSections(input: Partial<Sections>): Sections {
 			problems.push({ field: name, key: 'errors:field.too_long', params: { max: MAX_SECTION } });
 		sections[name] = text;
 	}
+	if (
+		sections.totalMinutes &&
+		!(/^\d{1,3}$/.test(sections.totalMinutes) && Number(sections.totalMinutes) > 0)
+	)
+		problems.push({ field: 'totalMinutes', key: 'errors:field.invalid' });
 	if (problems.length) throw validationFailed(problems);
 	return sections;
 }
@@ -281,7 +301,8 @@ export async function signNote(
 		attestationText(t, view.attestation, timeZone, lang),
 		...(['subjective', 'objective', 'assessment', 'plan'] as const)
 			.filter((s) => view.sections[s])
-			.map((s) => `${t(`notes:section.${s}`)}\n${view.sections[s]}`)
+			.map((s) => `${t(`notes:section.${s}`)}\n${view.sections[s]}`),
+		...(view.sections.totalMinutes ? [t('notes:total_time', { minutes: view.sections.totalMinutes })] : [])
 	].join('\n\n');
 	const now = ctx.clock.now();
 	await ctx.db.transaction().execute(async (tx) => {
