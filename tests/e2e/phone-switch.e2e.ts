@@ -6,7 +6,7 @@ import staff from '../../locales/en/staff.json' with { type: 'json' };
 import billingText from '../../locales/en/billing.json' with { type: 'json' };
 import { validateResource } from '@medplum/core';
 import { loadFhirDefinitions } from '../../src/sandbox-ehr/definitions';
-import { E2E_EHR_PORT } from '../../playwright.config';
+import { E2E_EHR_PORT, E2E_PORT } from '../../playwright.config';
 import ivr from '../../locales/vi/ivr.json' with { type: 'json' };
 import { expectAccessible, signInPatient, signInStaff } from './helpers';
 
@@ -186,6 +186,25 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 			{ timeout: 30_000 }
 		)
 		.toEqual(['MDM^T02^MDM_T02']);
+
+	// The visit itself reached the EHR as a finished, virtual Encounter.
+	const encounterId = encodeURIComponent(`http://localhost:${E2E_PORT}/identifiers/encounter|${id}`);
+	await expect
+		.poll(
+			async () => {
+				const bundle = await (
+					await doctor.request.get(
+						`http://localhost:${E2E_EHR_PORT}/fhir/R4/Encounter?identifier=${encounterId}`
+					)
+				).json();
+				return bundle.entry?.map((e: { resource: { status: string; class: { code: string } } }) => [
+					e.resource.status,
+					e.resource.class.code
+				]);
+			},
+			{ timeout: 30_000 }
+		)
+		.toEqual([['finished', 'VR']]);
 
 	// The biller finds the visit in the work queue by keyboard, and sees why it is coded as it is.
 	const billing = await browser.newContext();

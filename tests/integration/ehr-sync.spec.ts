@@ -1,5 +1,6 @@
 import { validateResource } from '@medplum/core';
-import type { Patient } from '@medplum/fhirtypes';
+import type { Encounter, Patient } from '@medplum/fhirtypes';
+import { enqueueEncounter } from '../../src/lib/server/ehr/encounter';
 import { describe, expect, test } from 'vitest';
 import { identifierSystem } from '../../src/lib/server/ehr/resources';
 import {
@@ -130,6 +131,40 @@ describe.each(DATABASE_KINDS)('appointments reach the EHR through the outbox on 
 		const text = Buffer.from(document!.content[0]!.attachment.data!, 'base64').toString('utf8');
 		expect(text).toBe(note.text);
 		expect(document!.context?.related?.[0]?.identifier?.value).toBe(visit.id);
+	});
+
+	test('an ended visit becomes one valid FHIR Encounter: virtual class, finished, its period and length, the appointment it fulfils', async () => {
+		const t = await setup();
+		const visit = await t.book('Rosa', 'TX', '2026-12-02', 'enc-1');
+		const finished = {
+			appointmentId: visit.id,
+			organizationId: visit.organizationId,
+			patientId: visit.patientId,
+			clinicianId: visit.clinicianId,
+			start: '2026-12-02T15:01:00.000Z',
+			end: '2026-12-02T15:23:00.000Z',
+			modalities: ['video' as const, 'phone' as const, 'video' as const]
+		};
+		const send = () =>
+			t.db.transaction().execute((tx) => enqueueEncounter(tx, phi, finished, t.scheduler.clock.now()));
+		await send();
+		await send();
+		await t.worker.drain();
+		const found = await t.fhir.searchAll<Encounter>('Encounter', {
+			identifier: `${identifierSystem(EHR_TEST_BASE_URL, 'encounter')}|${visit.id}`
+		});
+		expect(found).toHaveLength(1);
+		expect(() => validateResource(found[0]!)).not.toThrow();
+		expect(found[0]).toMatchObject({
+			status: 'finished',
+			class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'VR' },
+			period: { start: finished.start, end: finished.end },
+			length: { value: 22, code: 'min' },
+			type: [{ text: 'Telehealth visit (video, phone)' }]
+		});
+		expect(found[0]!.subject?.reference).toMatch(/^Patient\//);
+		expect(found[0]!.participant?.[0]?.individual?.reference).toMatch(/^Practitioner\//);
+		expect(found[0]!.appointment?.[0]?.identifier?.value).toBe(visit.id);
 	});
 
 	test('a note whose author the EHR cannot name is a dead letter at once, and nothing is written', async () => {

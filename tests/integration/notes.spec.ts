@@ -82,6 +82,13 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 	test('a draft is saved, then signed with the attestation from the record; it goes to the EHR as a DocumentReference and an MDM^T02', async () => {
 		const v = await visited();
 		expect((await readNote(v.clinician(), v.appointment.id)).status).toBe('none');
+		// Ending the visit queued its Encounter for the EHR, once.
+		const encounters = await v.db
+			.selectFrom('outbox')
+			.select('channel')
+			.where('idempotency_key', '=', `ehr:encounter:${v.appointment.id}`)
+			.execute();
+		expect(encounters).toEqual([{ channel: 'fhir' }]);
 		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, plan: '' });
 		// Signing needs a plan: nothing is signed or sent.
 		expect((await appErrorOf(signNote(v.clinician(), v.appointment.id, t, 'en'))).fields).toEqual([

@@ -8,6 +8,7 @@ import { PermanentDeliveryError, type Transport } from '../platform/outbox/trans
 import type { Database } from '../platform/schema';
 import type { Appointment } from '../scheduling/repository';
 import { DocumentPayload, syncDocument } from './documents';
+import { EncounterPayload, syncEncounter } from './encounter';
 import { QuestionnaireResponsePayload, syncQuestionnaireResponse } from './questionnaire-response';
 import { EhrSyncRefused, syncAppointment, type EhrSyncDeps } from './sync';
 
@@ -18,6 +19,7 @@ const SyncPayload = v.variant('kind', [
 		overwrite: v.optional(v.boolean())
 	}),
 	DocumentPayload,
+	EncounterPayload,
 	QuestionnaireResponsePayload
 ]);
 
@@ -65,6 +67,10 @@ export function ehrTransport(deps: EhrSyncDeps): Transport {
 				if (sync.kind === 'questionnaire-response') {
 					const { ehrId } = await syncQuestionnaireResponse(deps, sync.response);
 					return { remoteId: `QuestionnaireResponse/${ehrId}` };
+				}
+				if (sync.kind === 'encounter') {
+					const { ehrId } = await syncEncounter(deps, sync.visit);
+					return { remoteId: `Encounter/${ehrId}` };
 				}
 				if (sync.kind === 'document') {
 					const { ehrId } = await syncDocument(deps, sync.document);

@@ -8,7 +8,7 @@ import type { Appointment } from '../scheduling/repository';
  */
 export function identifierSystem(
 	baseUrl: string,
-	kind: 'appointment' | 'patient' | 'document' | 'questionnaire-response'
+	kind: 'appointment' | 'patient' | 'document' | 'questionnaire-response' | 'encounter'
 ): string {
 	return `${baseUrl}/identifiers/${kind}`;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { enqueueEncounter } from '../ehr/encounter';
 import { enqueueAppointmentSync } from '../ehr/outbox';
 import { refuseAsNotFound } from '../identity/policy';
 import { readCheckIn } from '../previsit/check-in';
@@ -284,6 +285,21 @@ export async function endVisit(
 			tx,
 			ctx.phi,
 			{ id: appointmentId, organizationId: visit.organizationId },
+			now
+		);
+		// The encounter, with its telehealth class and period, goes to the EHR with the visit's end.
+		await enqueueEncounter(
+			tx,
+			ctx.phi,
+			{
+				appointmentId,
+				organizationId: visit.organizationId,
+				patientId: host.appointment.patientId,
+				clinicianId: host.appointment.clinicianId,
+				start: (visit.startedAt ?? now).toISOString(),
+				end: now.toISOString(),
+				modalities: (await readSegments(tx, appointmentId)).map((s) => s.modality)
+			},
 			now
 		);
 		const legs = await tx
