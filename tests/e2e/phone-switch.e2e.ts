@@ -141,10 +141,17 @@ test('a p2p video visit moves to the phone when the patient answers the clinic�
 		.getByLabel(staff['note.section_plan'])
 		.fill('Fluids and rest; call if breathing gets harder.');
 	await clinician.getByLabel(staff['note.section_totalMinutes']).fill('25');
+	await clinician.getByLabel(staff['note.section_patientSummary']).fill('Nghỉ ngơi và uống nhiều nước.');
 	await clinician.getByRole('button', { name: staff['note.sign'] }).click();
 	await expect(clinician.getByText(staff['note.signed_now'])).toBeVisible();
 	await expect(clinician.locator('pre.signed')).toContainText(marker);
 	await expectAccessible(clinician);
+	// Tuan reads the summary written for him on his visit page; it is not in the chart note.
+	await expect(clinician.locator('pre.signed')).not.toContainText('Nghỉ ngơi');
+	await patient.reload();
+	await expect(patient.getByRole('heading', { name: vi['ended.summary'] })).toBeVisible();
+	await expect(patient.getByText('Nghỉ ngơi và uống nhiều nước.')).toBeVisible();
+	await expectAccessible(patient);
 
 	// The signed note reaches the sandbox EHR as a valid FHIR R4 DocumentReference, and as MDM^T02 over MLLP.
 	let reference: Record<string, unknown> | undefined;

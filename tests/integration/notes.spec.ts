@@ -12,6 +12,7 @@ import { recordVerbalConsent } from '../../src/lib/server/previsit/consent';
 import { bookAppointment } from '../../src/lib/server/scheduling/booking';
 import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { endVisit, enterWaitingRoom, startVisit, switchModality } from '../../src/lib/server/visits/room';
+import { roomView } from '../../src/lib/server/visits/view';
 import { patientNamed, staffActorFor } from '../factories';
 import { testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
@@ -102,6 +103,8 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 				.execute()
 		).toEqual([]);
 		await saveDraft(v.clinician(), v.appointment.id, SOAP);
+		// A draft is not the patient's to read.
+		expect((await roomView(v.patient(), p2p, v.appointment.id)).summary).toBeNull();
 		const draft = await readNote(v.clinician(), v.appointment.id);
 		expect(draft).toMatchObject({ status: 'draft', sections: SOAP });
 		expect(draft.attestation).toMatchObject({
@@ -119,8 +122,9 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		expect(text).toContain('Patient location at check-in: Colorado, home.');
 		expect(text).toContain('(20 minutes)');
 		expect(text).toContain(`${en['section.assessment']}\nTension-type headache.`);
-		// The patient's summary is not part of the chart note.
+		// The patient's summary is not part of the chart note: the patient reads it on the visit page.
 		expect(text).not.toContain(SOAP.patientSummary);
+		expect((await roomView(v.patient(), p2p, v.appointment.id)).summary).toBe(SOAP.patientSummary);
 
 		const messages = await v.db
 			.selectFrom('outbox')

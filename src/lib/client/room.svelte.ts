@@ -29,6 +29,7 @@ export type RoomState = {
 	captions: boolean;
 	requirements: { checkIn: boolean; consent: boolean; licensure: boolean } | null;
 	ahead: number;
+	summary: string | null;
 };
 
 export type ChatEntry = { id: string; from: string; body: string; sentAt: string };

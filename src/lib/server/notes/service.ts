@@ -226,6 +226,29 @@ export async function saveDraft(
 	});
 }
 
+/**
+ * The plain-language summary the clinician wrote for the patient, once the note is signed (a draft
+ * is not the patient's to read). For the patient's own ended visit page; the caller has checked access.
+ */
+export async function patientSummary(
+	ctx: Pick<ServiceContext, 'db' | 'phi'>,
+	appointmentId: string
+): Promise<string | null> {
+	const note = await ctx.db
+		.selectFrom('visit_notes')
+		.select(['id', 'data_key_id', 'sections_enc'])
+		.where('appointment_id', '=', appointmentId)
+		.where('kind', '=', 'note')
+		.where('status', '=', 'signed')
+		.executeTakeFirst();
+	if (!note) return null;
+	const key = await ctx.phi.dataKey(ctx.db, note.data_key_id);
+	const sections = JSON.parse(
+		ctx.phi.open(key, 'visit_notes.sections', note.id, note.sections_enc)
+	) as Partial<Sections>;
+	return sections.patientSummary || null;
+}
+
 /** The telehealth attestation as text, from the recorded facts. */
 export function attestationText(t: TFunction, a: Attestation, timeZone: string, lang: string): string {
 	const time = (d: Date) =>

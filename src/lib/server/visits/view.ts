@@ -8,6 +8,7 @@ import type { VideoProvider } from '../integrations/video/provider';
 import { listGuests } from './guests';
 import { liveConnections } from './connections';
 import { inTheVisit, participantOf } from './participants';
+import { patientSummary } from '../notes/service';
 import { visitLegs } from './phone';
 import { readSegments, readVisit } from './repository';
 import { recordingState, type RecordingState, type TimelineSegment } from './room';
@@ -54,6 +55,8 @@ export type RoomView = {
 	captions: boolean;
 	/** For the patient before entering: what is still to do. */
 	requirements: { checkIn: boolean; consent: boolean; licensure: boolean } | null;
+	/** For the patient, once the visit ended and its note is signed: the summary written for them. */
+	summary: string | null;
 	/** Visits of the same clinician called before this one (waiting longer, or under way). */
 	ahead: number;
 };
@@ -170,6 +173,8 @@ export async function roomView(
 		recording: await recordingState(ctx, video, appointment, visit),
 		captions: visit?.captions ?? false,
 		requirements,
+		summary:
+			who.kind === 'patient' && visit?.status === 'ended' ? await patientSummary(ctx, appointmentId) : null,
 		ahead
 	};
 }
