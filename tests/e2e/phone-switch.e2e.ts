@@ -236,6 +236,18 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	await expect(facts).toContainText('10');
 	await expect(queue.getByText(billingText['reason.MIXED_MODALITY'])).toBeVisible();
 	await expectAccessible(queue);
+	// Removing the modifier without a reason is refused; with the reason the claim is approved.
+	await queue.getByLabel(staff['billing.modifiers']).fill('');
+	await queue.getByRole('button', { name: staff['billing.approve'] }).click();
+	await expect(queue.getByRole('alert')).toBeVisible();
+	await expect(queue.getByLabel(staff['billing.modifiers'])).toHaveValue('');
+	await queue.getByLabel(staff['billing.modifiers']).fill('93');
+	await queue
+		.getByLabel(staff['billing.reason'])
+		.fill('Checked with the payer: audio-only is covered for this plan.');
+	await queue.getByRole('button', { name: staff['billing.approve'] }).click();
+	await expect(queue.getByText(staff['billing.approved_now'])).toBeVisible();
+	await expectAccessible(queue);
 	await queue.goto(`${row}?lang=ar`);
 	await expect(queue.locator('html')).toHaveAttribute('dir', 'rtl');
 	await expectAccessible(queue);

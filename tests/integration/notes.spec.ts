@@ -3,7 +3,7 @@ import en from '../../locales/en/notes.json' with { type: 'json' };
 import { seedDemoData } from '../../src/lib/server/demo/seed';
 import { p2pVideoProvider } from '../../src/lib/server/integrations/video/p2p';
 import { addAddendum, readNote, saveDraft, signNote } from '../../src/lib/server/notes/service';
-import { billingItem, billingQueue, suggestCode } from '../../src/lib/server/billing/queue';
+import { approveClaim, billingItem, billingQueue, suggestCode } from '../../src/lib/server/billing/queue';
 import type { Actor } from '../../src/lib/server/platform/context';
 import { tFor } from '../../src/lib/server/platform/i18n';
 import { openPayload } from '../../src/lib/server/platform/outbox/repository';
@@ -179,6 +179,30 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		expect((await readNote(v.clinician(), v.appointment.id)).signedText).toContain(
 			'Total time on the date of service: 42 minutes.'
 		);
+		// Approving: a change needs its reason, an unknown code is named; nothing is written until it holds.
+		const line = after.coding!.lines[0]!;
+		const changed = appErrorOf(
+			approveClaim(biller, v.appointment.id, { ...line, modifiers: ['95'], reason: ' ' })
+		);
+		expect((await changed).fields).toEqual([expect.objectContaining({ field: 'reason' })]);
+		const unknown = appErrorOf(
+			approveClaim(biller, v.appointment.id, { ...line, code: '12345', reason: 'x' })
+		);
+		expect((await unknown).fields).toEqual([expect.objectContaining({ field: 'code' })]);
+		expect(await v.db.selectFrom('claims').select('id').execute()).toEqual([]);
+		// The suggestion as it is needs no reason; approving twice is a 409.
+		await approveClaim(biller, v.appointment.id, { ...line, reason: '' });
+		expect((await billingItem(biller, v.appointment.id)).approved).toMatchObject({
+			code: line.code,
+			pos: '10',
+			modifiers: ['93']
+		});
+		expect((await appErrorOf(approveClaim(biller, v.appointment.id, { ...line, reason: '' }))).code).toBe(
+			'CLAIM_APPROVED'
+		);
+		expect(
+			await v.db.selectFrom('audit_log').select('action').where('action', '=', 'billing.approve').execute()
+		).toHaveLength(1);
 		// Those who do not bill cannot read the queue.
 		expect((await appErrorOf(billingQueue(v.scheduler.ctx))).code).toBe('FORBIDDEN');
 		expect((await appErrorOf(billingItem(v.clinician(), v.appointment.id))).code).toBe('FORBIDDEN');

@@ -81,6 +81,9 @@ function checkSegments(segments: EncounterFacts['segments']) {
 	}
 }
 
+/** Whether the engine knows a service code (its catalogue, ./data/codes.json). */
+export const isKnownCode = (code: string) => CODES.has(code);
+
 /** Judges one encounter. Throws BillingInputError for what it cannot judge. */
 export function evaluate(facts: EncounterFacts): Coding {
 	const entry = CODES.get(facts.serviceCode);

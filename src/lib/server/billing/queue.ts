@@ -1,12 +1,20 @@
 import { requirePermission } from '../identity/policy';
 import { PAYERS } from '../eligibility/payers';
 import type { ServiceContext } from '../platform/context';
-import { notFound } from '../platform/errors';
+import { randomUUID } from 'node:crypto';
+import { AppError, notFound, validationFailed, type FieldIssue } from '../platform/errors';
 import { readCheckIn } from '../previsit/check-in';
 import { consentStatusOf } from '../previsit/consent';
 import { readPatient } from '../patients/repository';
 import { readSegments } from '../visits/repository';
-import { BillingInputError, evaluate, type Coding, type EncounterFacts, type Reason } from './engine';
+import {
+	BillingInputError,
+	evaluate,
+	isKnownCode,
+	type Coding,
+	type EncounterFacts,
+	type Reason
+} from './engine';
 
 /**
  * E/M office visit level by total time on the date of service (CPT 2024+ minimums, DOMAIN.md Codes):
@@ -63,6 +71,8 @@ export type QueueItem = {
 	coding: Coding | null;
 	facts: EncounterFacts | null;
 	warnings: Warning[];
+	/** The claim as approved, once it is. */
+	approved: { code: string; modifiers: string[]; pos: string; at: Date } | null;
 };
 
 type VisitRow = {
@@ -159,7 +169,15 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 			warnings.push('NOT_CODABLE');
 		}
 	}
+	const claim = await ctx.db
+		.selectFrom('claims')
+		.select(['service_code', 'modifiers', 'pos', 'approved_at'])
+		.where('appointment_id', '=', row.appointment_id)
+		.executeTakeFirst();
 	return {
+		approved: claim
+			? { code: claim.service_code, modifiers: claim.modifiers, pos: claim.pos, at: claim.approved_at }
+			: null,
 		appointmentId: row.appointment_id,
 		patientName: patient ? `${patient.givenName} ${patient.familyName}` : '',
 		date,
@@ -247,3 +265,70 @@ export async function billingItem(ctx: ServiceContext, appointmentId: string): P
 }
 
 export type { Reason };
+
+export type Approval = { code: string; modifiers: string[]; pos: string; reason: string };
+
+/**
+ * The biller approves the visit's claim: the suggested coding as it is, or corrected. A correction, a
+ * coding the engine found not billable, or any open warning needs a reason, kept with the claim
+ * (the engine never decides alone, and an override is never silent). Approving twice is a 409.
+ */
+export async function approveClaim(
+	ctx: ServiceContext,
+	appointmentId: string,
+	input: Approval
+): Promise<void> {
+	const item = await billingItem(ctx, appointmentId);
+	const problems: FieldIssue[] = [];
+	if (!isKnownCode(input.code)) problems.push({ field: 'code', key: 'billing:problem.unknown_code' });
+	if (input.modifiers.length > 4 || input.modifiers.some((m) => !/^[A-Z0-9]{2}$/.test(m)))
+		problems.push({ field: 'modifiers', key: 'errors:field.invalid' });
+	if (!/^\d{2}$/.test(input.pos)) problems.push({ field: 'pos', key: 'errors:field.invalid' });
+	const line = item.coding?.lines[0];
+	const same =
+		line &&
+		line.code === input.code &&
+		line.pos === input.pos &&
+		line.modifiers.join(' ') === input.modifiers.join(' ');
+	const needsReason = !same || !item.coding?.billable || item.warnings.length > 0;
+	const reason = input.reason.trim();
+	if (needsReason && !reason) problems.push({ field: 'reason', key: 'staff:billing.reason_required' });
+	if (reason.length > 1000)
+		problems.push({ field: 'reason', key: 'errors:field.too_long', params: { max: 1000 } });
+	if (problems.length) throw validationFailed(problems);
+	const actor = ctx.actor as { id: string; organizationId: string };
+	const now = ctx.clock.now();
+	await ctx.db.transaction().execute(async (tx) => {
+		const id = randomUUID();
+		const key = await ctx.phi.newDataKey(tx);
+		const inserted = await tx
+			.insertInto('claims')
+			.values({
+				id,
+				appointment_id: appointmentId,
+				organization_id: actor.organizationId,
+				status: 'approved',
+				service_code: input.code,
+				modifiers: JSON.stringify(input.modifiers),
+				pos: input.pos,
+				suggested: line ? JSON.stringify(line) : null,
+				data_key_id: key.id,
+				override_reason_enc: reason ? ctx.phi.seal(key, 'claims.override_reason', id, reason) : null,
+				approved_by: actor.id,
+				approved_at: now
+			})
+			.onConflict((oc) => oc.column('appointment_id').doNothing())
+			.returning('id')
+			.executeTakeFirst();
+		if (!inserted) throw new AppError('CLAIM_APPROVED');
+		await ctx.audit.record(
+			{
+				action: 'billing.approve',
+				resourceType: 'appointment',
+				resourceId: appointmentId,
+				details: { code: input.code, modifiers: input.modifiers.join(' '), pos: input.pos, overridden: !same }
+			},
+			tx
+		);
+	});
+}

@@ -70,6 +70,8 @@ export const ERROR_STATUS = {
 	NOTE_SIGNED: 409,
 	/** An addendum needs a signed note to add to. */
 	NOTE_NOT_SIGNED: 409,
+	/** The visit's claim is already approved (a correction is a new claim, outside AnyVisit for now). */
+	CLAIM_APPROVED: 409,
 	/** There is no phone number to call: none at check-in or on file (or no interpreter line for the language). */
 	NO_PHONE_NUMBER: 422,
 	RATE_LIMITED: 429,

@@ -309,6 +309,21 @@ export interface VisitNotesTable {
 	updated_at: Date;
 }
 
+export interface ClaimsTable {
+	id: string;
+	appointment_id: string;
+	organization_id: string;
+	status: 'approved';
+	service_code: string;
+	modifiers: ColumnType<string[], string, string>;
+	pos: string;
+	suggested: ColumnType<unknown, string | null, string | null>;
+	data_key_id: string;
+	override_reason_enc: string | null;
+	approved_by: string;
+	approved_at: Date;
+}
+
 export interface EhrSyncCursorsTable {
 	name: string;
 	read_until: Date;
@@ -658,6 +673,7 @@ export interface Database {
 	ivr_calls: IvrCallsTable;
 	visit_phone_legs: VisitPhoneLegsTable;
 	visit_notes: VisitNotesTable;
+	claims: ClaimsTable;
 	coverages: CoveragesTable;
 	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;

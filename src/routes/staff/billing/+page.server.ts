@@ -19,7 +19,8 @@ export const load: PageServerLoad = async (event) => {
 				payer: item.payer,
 				line: item.coding?.lines[0] ?? null,
 				billable: item.coding?.billable ?? false,
-				warnings: item.warnings
+				warnings: item.warnings,
+				approved: item.approved !== null
 			}))
 		};
 	} catch (e) {

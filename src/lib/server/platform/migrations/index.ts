@@ -19,6 +19,7 @@ import * as visits from './0017_visits';
 import * as ivr from './0018_ivr';
 import * as phoneLegs from './0019_phone_legs';
 import * as visitNotes from './0020_visit_notes';
+import * as claims from './0021_claims';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -44,5 +45,6 @@ export const migrations: Record<string, Migration> = {
 	'0017_visits': visits,
 	'0018_ivr': ivr,
 	'0019_phone_legs': phoneLegs,
-	'0020_visit_notes': visitNotes
+	'0020_visit_notes': visitNotes,
+	'0021_claims': claims
 };

@@ -4,7 +4,9 @@ import { serviceContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { pageError } from '$lib/server/platform/http/problems';
 import { parseInput, uuid } from '$lib/server/platform/http/validation';
-import type { PageServerLoad } from './$types';
+import { approveClaim } from '$lib/server/billing/queue';
+import { formFailure, formText } from '$lib/server/platform/http/forms';
+import type { Actions, PageServerLoad } from './$types';
 
 /** One visit's suggested coding, with the reason for every decision and each warning explained. */
 export const load: PageServerLoad = async (event) => {
@@ -29,10 +31,40 @@ export const load: PageServerLoad = async (event) => {
 				})),
 				segments: item.facts?.segments ?? [],
 				location: item.facts?.patientLocation ?? null,
-				warnings: item.warnings
+				warnings: item.warnings,
+				approved: item.approved
 			}
 		};
 	} catch (e) {
 		pageError(event, e);
+	}
+};
+
+export const actions: Actions = {
+	// The biller approves the suggested coding, or a corrected one with the reason.
+	approve: async (event) => {
+		if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
+		const form = await event.request.formData();
+		const echo = {
+			code: formText(form, 'code'),
+			modifiers: formText(form, 'modifiers'),
+			pos: formText(form, 'pos'),
+			reason: formText(form, 'reason')
+		};
+		try {
+			const id = parseInput(uuid, event.params.id);
+			await approveClaim(serviceContext(requireRuntime(event.locals), event.locals), id, {
+				code: echo.code.trim().toUpperCase(),
+				modifiers: echo.modifiers
+					.toUpperCase()
+					.split(/[\s,]+/)
+					.filter(Boolean),
+				pos: echo.pos.trim(),
+				reason: echo.reason
+			});
+			return { approvedNow: true };
+		} catch (e) {
+			return formFailure(event, e, echo);
+		}
 	}
 };
