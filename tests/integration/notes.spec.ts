@@ -170,15 +170,18 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 			(await appErrorOf(saveDraft(v.clinician(), v.appointment.id, { ...SOAP, totalMinutes: 'forty' })))
 				.fields
 		).toEqual([expect.objectContaining({ field: 'totalMinutes' })]);
-		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, totalMinutes: '42' });
+		expect(
+			(await appErrorOf(saveDraft(v.clinician(), v.appointment.id, { ...SOAP, mdm: 'extreme' }))).fields
+		).toEqual([expect.objectContaining({ field: 'mdm' })]);
+		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, totalMinutes: '42', mdm: 'low' });
 		await signNote(v.clinician(), v.appointment.id, t, 'en');
 		const after = await billingItem(biller, v.appointment.id);
 		expect(after.warnings).not.toContain('NOTE_UNSIGNED');
 		expect(after.minutes).toBe(42);
-		expect(after.coding!.lines[0]!.code).toBe(suggestCode(after.visitType, 'medical', 42));
-		expect((await readNote(v.clinician(), v.appointment.id)).signedText).toContain(
-			'Total time on the date of service: 42 minutes.'
-		);
+		expect(after.coding!.lines[0]!.code).toBe(suggestCode(after.visitType, 'medical', 42, 'low'));
+		const signedText = (await readNote(v.clinician(), v.appointment.id)).signedText;
+		expect(signedText).toContain('Total time on the date of service: 42 minutes.');
+		expect(signedText).toContain('Medical decision making: low.');
 		// Approving: a change needs its reason, an unknown code is named; nothing is written until it holds.
 		const line = after.coding!.lines[0]!;
 		const changed = appErrorOf(
@@ -225,6 +228,11 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		];
 		for (const [type, service, minutes, code] of cases)
 			expect(suggestCode(type, service, minutes)).toBe(code);
+		// Or by medical decision making (CPT 2021+), whichever gives the higher level.
+		expect(suggestCode('follow-up', 'medical', 12, 'moderate')).toBe('99214');
+		expect(suggestCode('follow-up', 'medical', 45, 'low')).toBe('99215');
+		expect(suggestCode('new-patient', 'medical', 5, 'high')).toBe('99205');
+		expect(suggestCode('new-patient', 'medical', 5, 'straightforward')).toBe('99202');
 	});
 
 	test('a signed note is never edited; an addendum is signed and sent naming the note; others cannot write', async () => {

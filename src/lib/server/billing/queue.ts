@@ -41,14 +41,28 @@ const BY_TIME: Record<'new' | 'established' | 'psychotherapy', [number, string][
 	]
 };
 
-export function suggestCode(visitType: string, service: string, minutes: number): string | null {
-	const table =
-		service === 'behavioral'
-			? BY_TIME.psychotherapy
-			: visitType === 'new-patient'
-				? BY_TIME.new
-				: BY_TIME.established;
-	return table.find(([min]) => minutes >= min)?.[1] ?? null;
+/** Office E/M level by medical decision making (CPT 2021+): straightforward, low, moderate, high. */
+const BY_MDM: Record<'new' | 'established', Record<string, string>> = {
+	new: { straightforward: '99202', low: '99203', moderate: '99204', high: '99205' },
+	established: { straightforward: '99212', low: '99213', moderate: '99214', high: '99215' }
+};
+
+/**
+ * The suggested code: by time, or by the documented MDM level, whichever gives the higher office
+ * E/M level (CPT lets the clinician choose either basis). Psychotherapy is by time only.
+ */
+export function suggestCode(
+	visitType: string,
+	service: string,
+	minutes: number,
+	mdm?: string
+): string | null {
+	if (service === 'behavioral') return BY_TIME.psychotherapy.find(([min]) => minutes >= min)?.[1] ?? null;
+	const kind = visitType === 'new-patient' ? 'new' : 'established';
+	const byTime = BY_TIME[kind].find(([min]) => minutes >= min)?.[1] ?? null;
+	const byMdm = mdm ? (BY_MDM[kind][mdm] ?? null) : null;
+	if (!byTime || !byMdm) return byTime ?? byMdm;
+	return byTime > byMdm ? byTime : byMdm;
 }
 
 /** What stands in the way of a clean claim, before it is sent (each a plain explanation). */
@@ -103,8 +117,8 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 	const payer = PAYERS.find((p) => p.id === coverage?.payer_id);
 	if (!payer) warnings.push('NO_COVERAGE');
 	// The level follows the clinician's documented total time when the signed note has it, else the visit's.
-	const documented = await documentedMinutes(ctx, row.appointment_id);
-	const code = suggestCode(row.visit_type, row.service, documented ?? minutes);
+	const { minutes: documented, mdm } = await documentedLevel(ctx, row.appointment_id);
+	const code = suggestCode(row.visit_type, row.service, documented ?? minutes, mdm ?? undefined);
 	if (!code) warnings.push('NO_CODE');
 	const checkIn = await readCheckIn(ctx.db, ctx.phi, row.appointment_id);
 	if (checkIn && !checkIn.licensure.allowed) warnings.push('LICENSURE');
@@ -190,20 +204,27 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 	};
 }
 
-/** The total time the signed note documents, if any. */
-async function documentedMinutes(ctx: ServiceContext, appointmentId: string): Promise<number | null> {
+/** The total time and the MDM level the signed note documents, if any. */
+async function documentedLevel(
+	ctx: ServiceContext,
+	appointmentId: string
+): Promise<{ minutes: number | null; mdm: string | null }> {
 	const note = await ctx.db
 		.selectFrom('visit_notes')
 		.select(['id', 'data_key_id', 'sections_enc', 'status'])
 		.where('appointment_id', '=', appointmentId)
 		.where('kind', '=', 'note')
 		.executeTakeFirst();
-	if (note?.status !== 'signed') return null;
+	if (note?.status !== 'signed') return { minutes: null, mdm: null };
 	const key = await ctx.phi.dataKey(ctx.db, note.data_key_id);
 	const sections = JSON.parse(ctx.phi.open(key, 'visit_notes.sections', note.id, note.sections_enc)) as {
 		totalMinutes?: string;
+		mdm?: string;
 	};
-	return sections.totalMinutes ? Number(sections.totalMinutes) : null;
+	return {
+		minutes: sections.totalMinutes ? Number(sections.totalMinutes) : null,
+		mdm: sections.mdm || null
+	};
 }
 
 function visitsToBill(ctx: ServiceContext, organizationId: string) {

@@ -19,8 +19,12 @@ export const SECTIONS = [
 	'assessment',
 	'plan',
 	'patientSummary',
-	'totalMinutes'
+	'totalMinutes',
+	'mdm'
 ] as const;
+
+/** Medical decision making, the other basis of an office E/M level (CPT 2021+). */
+export const MDM_LEVELS = ['straightforward', 'low', 'moderate', 'high'] as const;
 export type Sections = Record<(typeof SECTIONS)[number], string>;
 
 const EMPTY: Sections = {
@@ -30,7 +34,9 @@ const EMPTY: Sections = {
 	plan: '',
 	patientSummary: '',
 	// The clinician's total time on the date of service (minutes), which sets the E/M level (CPT 2024+).
-	totalMinutes: ''
+	totalMinutes: '',
+	// Or the level of medical decision making the clinician chose (CPT 2021+ office E/M).
+	mdm: ''
 };
 const MAX_SECTION = 8000;
 
@@ -165,6 +171,8 @@ function checkSections(input: Partial<Sections>): Sections {
 		!(/^\d{1,3}$/.test(sections.totalMinutes) && Number(sections.totalMinutes) > 0)
 	)
 		problems.push({ field: 'totalMinutes', key: 'errors:field.invalid' });
+	if (sections.mdm && !(MDM_LEVELS as readonly string[]).includes(sections.mdm))
+		problems.push({ field: 'mdm', key: 'errors:field.invalid' });
 	if (problems.length) throw validationFailed(problems);
 	return sections;
 }
@@ -325,7 +333,8 @@ export async function signNote(
 		...(['subjective', 'objective', 'assessment', 'plan'] as const)
 			.filter((s) => view.sections[s])
 			.map((s) => `${t(`notes:section.${s}`)}\n${view.sections[s]}`),
-		...(view.sections.totalMinutes ? [t('notes:total_time', { minutes: view.sections.totalMinutes })] : [])
+		...(view.sections.totalMinutes ? [t('notes:total_time', { minutes: view.sections.totalMinutes })] : []),
+		...(view.sections.mdm ? [t('notes:mdm', { level: t(`notes:mdm_${view.sections.mdm}`) })] : [])
 	].join('\n\n');
 	const now = ctx.clock.now();
 	await ctx.db.transaction().execute(async (tx) => {
