@@ -8,7 +8,9 @@ import {
 	type NewPatient,
 	type Patient
 } from '../../src/lib/server/patients/repository';
-import type { Actor } from '../../src/lib/server/platform/context';
+import type { Actor, ServiceContext } from '../../src/lib/server/platform/context';
+import { bookAppointment } from '../../src/lib/server/scheduling/booking';
+import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import type { PhiCipher } from '../../src/lib/server/platform/crypto/phi';
 import type { SignedDocument } from '../../src/lib/server/ehr/documents';
 import type { Appointment } from '../../src/lib/server/scheduling/repository';
@@ -162,4 +164,26 @@ export function signedNote(
 		signedAt: '2026-12-02T15:40:00.000Z',
 		...overrides
 	};
+}
+
+/** Books a demo patient's visit, as the scheduler, in the first free slot of the day for their state. */
+export async function bookDemoVisit(
+	scheduler: ServiceContext,
+	phi: PhiCipher,
+	visit: { patient: string; state: string; day: string; modality: 'video' | 'phone'; key: string }
+): Promise<{ patient: Patient; appointment: Appointment }> {
+	const patient = await patientNamed(scheduler.db, phi, visit.patient);
+	const [slot] = await searchSlots(scheduler, {
+		patientState: visit.state,
+		from: visit.day,
+		to: visit.day,
+		modality: visit.modality,
+		limit: 1
+	});
+	const { appointment } = await bookAppointment(
+		scheduler,
+		{ patientId: patient.id, slotId: slot!.id, modality: visit.modality, patientState: visit.state },
+		{ idempotencyKey: visit.key }
+	);
+	return { patient, appointment };
 }

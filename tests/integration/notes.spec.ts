@@ -9,11 +9,9 @@ import { tFor } from '../../src/lib/server/platform/i18n';
 import { openPayload } from '../../src/lib/server/platform/outbox/repository';
 import { submitCheckIn } from '../../src/lib/server/previsit/check-in';
 import { recordVerbalConsent } from '../../src/lib/server/previsit/consent';
-import { bookAppointment } from '../../src/lib/server/scheduling/booking';
-import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { endVisit, enterWaitingRoom, startVisit, switchModality } from '../../src/lib/server/visits/room';
 import { roomView } from '../../src/lib/server/visits/view';
-import { patientNamed, staffActorFor } from '../factories';
+import { bookDemoVisit, staffActorFor } from '../factories';
 import { testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { appErrorOf } from '../helpers/errors';
@@ -39,19 +37,13 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 			phi,
 			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test')
 		});
-		const marcus = await patientNamed(db, phi, 'Marcus');
-		const [slot] = await searchSlots(scheduler.ctx, {
-			patientState: 'CO',
-			from: '2026-12-02',
-			to: '2026-12-02',
+		const { patient: marcus, appointment } = await bookDemoVisit(scheduler.ctx, phi, {
+			patient: 'Marcus',
+			state: 'CO',
+			day: '2026-12-02',
 			modality: 'video',
-			limit: 1
+			key: 'note-1'
 		});
-		const { appointment } = await bookAppointment(
-			scheduler.ctx,
-			{ patientId: marcus.id, slotId: slot!.id, modality: 'video', patientState: 'CO' },
-			{ idempotencyKey: 'note-1' }
-		);
 		let now = new Date(appointment.start.getTime() - 5 * 60_000);
 		const as = (actor: Actor) => testContext(db, { phi, actor, now: now.toISOString() }).ctx;
 		const patient = () => as({ kind: 'patient', id: marcus.id, organizationId: marcus.organizationId });

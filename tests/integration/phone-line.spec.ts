@@ -18,8 +18,6 @@ import { tFor } from '../../src/lib/server/platform/i18n';
 import type { Runtime } from '../../src/lib/server/platform/runtime';
 import { submitCheckIn } from '../../src/lib/server/previsit/check-in';
 import { consentForVisit, signConsent } from '../../src/lib/server/previsit/consent';
-import { bookAppointment } from '../../src/lib/server/scheduling/booking';
-import { searchSlots } from '../../src/lib/server/scheduling/queries';
 import { answerPlacedCall, hangUpPlacedCall } from '../../src/lib/server/telephony/simulator';
 import {
 	browserCallGrant,
@@ -38,7 +36,7 @@ import { POST as leg } from '../../src/routes/telephony/voice/leg/+server';
 import { POST as legStatus } from '../../src/routes/telephony/voice/leg/status/+server';
 import { POST as client } from '../../src/routes/telephony/voice/client/+server';
 import { staffIdentity } from '../../src/lib/server/integrations/phone/browser';
-import { patientNamed, staffActorFor } from '../factories';
+import { bookDemoVisit, staffActorFor } from '../factories';
 import { captureLogger, testContext, testPhiCipher } from '../helpers/context';
 import { DATABASE_KINDS, useTestDatabase } from '../helpers/db';
 import { appErrorOf } from '../helpers/errors';
@@ -73,19 +71,13 @@ describe.each(DATABASE_KINDS)('the phone line through its signed webhooks on %s'
 			phi,
 			actor: await staffActorFor(db, 'scheduler@demo.anyvisit.test')
 		});
-		const marcus = await patientNamed(db, phi, 'Marcus');
-		const [slot] = await searchSlots(scheduler.ctx, {
-			patientState: 'CO',
-			from: '2026-12-02',
-			to: '2026-12-02',
+		const { patient: marcus, appointment } = await bookDemoVisit(scheduler.ctx, phi, {
+			patient: 'Marcus',
+			state: 'CO',
+			day: '2026-12-02',
 			modality: 'video',
-			limit: 1
+			key: 'phone-line-1'
 		});
-		const { appointment } = await bookAppointment(
-			scheduler.ctx,
-			{ patientId: marcus.id, slotId: slot!.id, modality: 'video', patientState: 'CO' },
-			{ idempotencyKey: 'phone-line-1' }
-		);
 		const clock = fixedClock(new Date(appointment.start.getTime() - 10 * 60_000));
 		const line = options.line ?? simulatedPhoneLine();
 		const runtime = {

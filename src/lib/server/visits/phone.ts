@@ -5,7 +5,8 @@ import type { Config } from '../platform/config';
 import type { ServiceContext } from '../platform/context';
 import type { Db as Executor } from '../platform/db';
 import { AppError } from '../platform/errors';
-import type { PhoneLegRole, PhoneLegStatus, VisitModality } from '../platform/schema';
+import type { Selectable } from 'kysely';
+import type { PhoneLegRole, PhoneLegStatus, VisitModality, VisitPhoneLegsTable } from '../platform/schema';
 import { readPatient } from '../patients/repository';
 import { readCheckIn } from '../previsit/check-in';
 import { participantOf } from './participants';
@@ -38,20 +39,7 @@ export type PhoneLeg = {
 
 const LIVE: PhoneLegStatus[] = ['dialing', 'ringing', 'answered'];
 
-type LegRow = {
-	id: string;
-	appointment_id: string;
-	role: PhoneLegRole;
-	language: string;
-	call_sid: string | null;
-	status: PhoneLegStatus;
-	outcome: string | null;
-	reason: string;
-	requested_by_kind: 'staff' | 'patient';
-	requested_by_id: string;
-	on_line: boolean;
-	muted: boolean;
-};
+type LegRow = Selectable<VisitPhoneLegsTable>;
 
 const toLeg = (row: LegRow): PhoneLeg => ({
 	id: row.id,
