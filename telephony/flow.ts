@@ -349,6 +349,13 @@ export function answer(
 	}
 }
 
+/** Hangs up without a word: a call that is not ours to carry on. */
+export function hangUp(): string {
+	const response = new twilio.twiml.VoiceResponse();
+	response.hangup();
+	return response.toString();
+}
+
 /** Says one last thing and hangs up. */
 export function goodbye(speak: Speaker, state: CallState, key: string): Turn {
 	return { twiml: farewell(speak, state, key), next: { ...state, step: 'finished' }, effects: [] };

@@ -6,6 +6,7 @@ import { AppError, notFound, validationFailed, type FieldIssue } from '../platfo
 import { readCheckIn } from '../previsit/check-in';
 import { consentStatusOf } from '../previsit/consent';
 import { readPatient } from '../patients/repository';
+import { signedSections } from '../notes/service';
 import { readSegments } from '../visits/repository';
 import {
 	BillingInputError,
@@ -116,8 +117,10 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 		.executeTakeFirst();
 	const payer = PAYERS.find((p) => p.id === coverage?.payer_id);
 	if (!payer) warnings.push('NO_COVERAGE');
-	// The level follows the clinician's documented total time when the signed note has it, else the visit's.
-	const { minutes: documented, mdm } = await documentedLevel(ctx, row.appointment_id);
+	// The level follows the signed note's documented total time and MDM when it has them, else the visit's length.
+	const note = await signedSections(ctx, row.appointment_id);
+	const documented = note?.totalMinutes ? Number(note.totalMinutes) : null;
+	const mdm = note?.mdm || null;
 	const code = suggestCode(row.visit_type, row.service, documented ?? minutes, mdm ?? undefined);
 	if (!code) warnings.push('NO_CODE');
 	const checkIn = await readCheckIn(ctx.db, ctx.phi, row.appointment_id);
@@ -137,13 +140,7 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 		.orderBy('checked_at', 'desc')
 		.executeTakeFirst();
 	if (eligibility && eligibility.outcome !== 'active') warnings.push('ELIGIBILITY_INACTIVE');
-	const note = await ctx.db
-		.selectFrom('visit_notes')
-		.select('status')
-		.where('appointment_id', '=', row.appointment_id)
-		.where('kind', '=', 'note')
-		.executeTakeFirst();
-	if (note?.status !== 'signed') warnings.push('NOTE_UNSIGNED');
+	if (!note) warnings.push('NOTE_UNSIGNED');
 
 	// What happened decides the audio-only facts: a move off video for the network or the device means
 	// the patient could not do video; one the patient chose means they did not agree to it.
@@ -201,29 +198,6 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 		coding,
 		facts,
 		warnings
-	};
-}
-
-/** The total time and the MDM level the signed note documents, if any. */
-async function documentedLevel(
-	ctx: ServiceContext,
-	appointmentId: string
-): Promise<{ minutes: number | null; mdm: string | null }> {
-	const note = await ctx.db
-		.selectFrom('visit_notes')
-		.select(['id', 'data_key_id', 'sections_enc', 'status'])
-		.where('appointment_id', '=', appointmentId)
-		.where('kind', '=', 'note')
-		.executeTakeFirst();
-	if (note?.status !== 'signed') return { minutes: null, mdm: null };
-	const key = await ctx.phi.dataKey(ctx.db, note.data_key_id);
-	const sections = JSON.parse(ctx.phi.open(key, 'visit_notes.sections', note.id, note.sections_enc)) as {
-		totalMinutes?: string;
-		mdm?: string;
-	};
-	return {
-		minutes: sections.totalMinutes ? Number(sections.totalMinutes) : null,
-		mdm: sections.mdm || null
 	};
 }
 

@@ -235,13 +235,13 @@ export async function saveDraft(
 }
 
 /**
- * The plain-language summary the clinician wrote for the patient, once the note is signed (a draft
- * is not the patient's to read). For the patient's own ended visit page; the caller has checked access.
+ * The sections of the visit's signed note (null while there is none, or only a draft). For the
+ * patient's summary and the biller's documented time and MDM; the caller has checked access.
  */
-export async function patientSummary(
+export async function signedSections(
 	ctx: Pick<ServiceContext, 'db' | 'phi'>,
 	appointmentId: string
-): Promise<string | null> {
+): Promise<Sections | null> {
 	const note = await ctx.db
 		.selectFrom('visit_notes')
 		.select(['id', 'data_key_id', 'sections_enc'])
@@ -251,10 +251,20 @@ export async function patientSummary(
 		.executeTakeFirst();
 	if (!note) return null;
 	const key = await ctx.phi.dataKey(ctx.db, note.data_key_id);
-	const sections = JSON.parse(
-		ctx.phi.open(key, 'visit_notes.sections', note.id, note.sections_enc)
-	) as Partial<Sections>;
-	return sections.patientSummary || null;
+	return {
+		...EMPTY,
+		...(JSON.parse(
+			ctx.phi.open(key, 'visit_notes.sections', note.id, note.sections_enc)
+		) as Partial<Sections>)
+	};
+}
+
+/** The plain-language summary the clinician wrote for the patient, once the note is signed (never a draft). */
+export async function patientSummary(
+	ctx: Pick<ServiceContext, 'db' | 'phi'>,
+	appointmentId: string
+): Promise<string | null> {
+	return (await signedSections(ctx, appointmentId))?.patientSummary || null;
 }
 
 /** The telehealth attestation as text, from the recorded facts. */

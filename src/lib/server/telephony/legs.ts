@@ -1,5 +1,4 @@
-import { joinVisit } from '$telephony/flow';
-import twilio from 'twilio';
+import { hangUp, joinVisit } from '$telephony/flow';
 import { findStaffById } from '../identity/repository';
 import { staffOfIdentity } from '../integrations/phone/browser';
 import { isAppError } from '../platform/errors';
@@ -16,15 +15,14 @@ import { speaker } from './speak';
  */
 export async function legAnswer(deps: IvrDeps, request: { legId: string; callSid: string }): Promise<string> {
 	const leg = await readLeg(deps.db, request.legId);
-	const hangUp = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
-	if (!leg || (leg.callSid && leg.callSid !== request.callSid)) return hangUp;
+	if (!leg || (leg.callSid && leg.callSid !== request.callSid)) return hangUp();
 	await legStatus(callContext(deps, { kind: 'system' }, request.callSid), {
 		legId: leg.id,
 		callSid: request.callSid,
 		status: 'in-progress'
 	});
 	const now = await readLeg(deps.db, leg.id);
-	if (now?.status !== 'answered') return hangUp;
+	if (now?.status !== 'answered') return hangUp();
 	return joinVisit(speaker(deps.baseUrl), urls(deps), {
 		visitId: leg.appointmentId,
 		role: leg.role,
@@ -49,11 +47,9 @@ export async function browserJoin(
 	deps: IvrDeps,
 	request: { callSid: string; from: string | undefined; visitId: string | null }
 ): Promise<string> {
-	const refused = new twilio.twiml.VoiceResponse();
-	refused.hangup();
 	const staffId = staffOfIdentity(request.from);
 	const staff = staffId ? await findStaffById(deps.db, staffId) : undefined;
-	if (!staff?.active || !request.visitId) return refused.toString();
+	if (!staff?.active || !request.visitId) return hangUp();
 	const ctx = callContext(
 		deps,
 		{ kind: 'staff', id: staff.id, organizationId: staff.organizationId, roles: staff.roles },
@@ -62,9 +58,9 @@ export async function browserJoin(
 	try {
 		const who = await participantOf(ctx, request.visitId, 'visit.phone_call');
 		const visit = await readVisit(deps.db, request.visitId);
-		if (!who.host || visit?.status !== 'in_progress') return refused.toString();
+		if (!who.host || visit?.status !== 'in_progress') return hangUp();
 	} catch (error) {
-		if (isAppError(error)) return refused.toString();
+		if (isAppError(error)) return hangUp();
 		throw error;
 	}
 	await ctx.audit.record({

@@ -1,7 +1,7 @@
+import { replayTwilio, twilioErrorBody } from '../twilio/replay';
 import { describe, expect, test } from 'vitest';
 import type { TwilioSettings } from '../../platform/config';
 import { AppError } from '../../platform/errors';
-import type { TwilioHttpClient } from '../twilio/client';
 import { simulatedPhoneLine } from './simulated';
 import { twilioPhoneLine } from './twilio';
 
@@ -41,29 +41,11 @@ const CALL_QUEUED = {
 	phone_number_sid: null,
 	uri: `/2010-04-01/Accounts/${SETTINGS.accountSid}/Calls/${CALL_SID}.json`
 };
-const errorBody = (code: number, status: number, message: string) => ({
-	code,
-	message,
-	more_info: `https://www.twilio.com/docs/errors/${code}`,
-	status
-});
-
-type Recorded = Parameters<TwilioHttpClient['request']>[0];
+const errorBody = twilioErrorBody;
 
 /** Twilio's HTTP layer with a recorded answer in place of the network. */
-function replay(answer: { statusCode: number; body: unknown } | Error) {
-	const requests: Recorded[] = [];
-	const http: TwilioHttpClient = {
-		request(options) {
-			requests.push(options);
-			if (answer instanceof Error) return Promise.reject(answer);
-			return Promise.resolve({
-				statusCode: answer.statusCode,
-				body: JSON.stringify(answer.body),
-				headers: {}
-			});
-		}
-	};
+function replay(answer: Parameters<typeof replayTwilio>[0]) {
+	const { requests, http } = replayTwilio(answer);
 	return { requests, line: twilioPhoneLine(SETTINGS, { httpClient: http }) };
 }
 

@@ -1,7 +1,8 @@
+import { replayTwilio, twilioErrorBody } from './replay';
 import { describe, expect, test } from 'vitest';
 import type { TwilioSettings } from '../../platform/config';
 import { PermanentDeliveryError, type DeliverableMessage } from '../../platform/outbox/transport';
-import { createTwilioClient, type TwilioHttpClient } from './client';
+import { createTwilioClient } from './client';
 import { twilioSmsTransport } from './messaging';
 import { reminderCallTwiml, twilioVoiceTransport } from './voice';
 
@@ -53,32 +54,10 @@ const CALL_CREATED = {
 	to: '+13125550199',
 	uri: '/2010-04-01/Accounts/AC.../Calls/CAafd5d5ac9f7a6ce4e4d7b3c7f6f0f5a1.json'
 };
-// Twilio's documented error body (twilio.com/docs/usage/twilios-response#response-formats-exceptions).
-const errorBody = (code: number, status: number, message: string) => ({
-	code,
-	message,
-	more_info: `https://www.twilio.com/docs/errors/${code}`,
-	status
-});
-
-type Recorded = Parameters<TwilioHttpClient['request']>[0];
+const errorBody = twilioErrorBody;
 
 /** Twilio's HTTP layer with a recorded answer in place of the network. */
-function replay(answer: { statusCode: number; body: unknown } | Error) {
-	const requests: Recorded[] = [];
-	const http: TwilioHttpClient = {
-		request(options) {
-			requests.push(options);
-			if (answer instanceof Error) return Promise.reject(answer);
-			return Promise.resolve({
-				statusCode: answer.statusCode,
-				body: JSON.stringify(answer.body),
-				headers: {}
-			});
-		}
-	};
-	return { requests, http };
-}
+const replay = replayTwilio;
 
 function message(channel: 'sms' | 'voice', payload: Record<string, unknown>): DeliverableMessage {
 	return {

@@ -1,8 +1,8 @@
+import { replayTwilio, twilioErrorBody } from '../twilio/replay';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, test } from 'vitest';
 import type { VideoSettings } from '../../platform/config';
 import { AppError } from '../../platform/errors';
-import type { TwilioHttpClient } from '../twilio/client';
 import { GRANT_TTL_SECONDS, type JoinGrant } from './provider';
 import { twilioVideoProvider } from './twilio';
 
@@ -62,31 +62,12 @@ const rulesAnswer = (type: 'include' | 'exclude') => ({
 	date_created: '2026-11-30T15:05:00Z',
 	date_updated: '2026-11-30T15:05:00Z'
 });
-// Twilio's documented error body (twilio.com/docs/usage/twilios-response#response-formats-exceptions).
-const errorBody = (code: number, status: number, message: string) => ({
-	code,
-	message,
-	more_info: `https://www.twilio.com/docs/errors/${code}`,
-	status
-});
+const errorBody = twilioErrorBody;
 const NOT_FOUND = errorBody(20404, 404, `The requested resource /Rooms/${ROOM} was not found`);
 
-type Recorded = Parameters<TwilioHttpClient['request']>[0];
-
 /** Twilio's HTTP layer with a recorded answer in place of the network. */
-function replay(answer: { statusCode: number; body: unknown } | Error) {
-	const requests: Recorded[] = [];
-	const http: TwilioHttpClient = {
-		request(options) {
-			requests.push(options);
-			if (answer instanceof Error) return Promise.reject(answer);
-			return Promise.resolve({
-				statusCode: answer.statusCode,
-				body: JSON.stringify(answer.body),
-				headers: {}
-			});
-		}
-	};
+function replay(answer: Parameters<typeof replayTwilio>[0]) {
+	const { requests, http } = replayTwilio(answer);
 	return { requests, provider: twilioVideoProvider(SETTINGS, { httpClient: http }) };
 }
 
