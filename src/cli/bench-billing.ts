@@ -1,5 +1,6 @@
 import { evaluate, type EncounterFacts } from '$lib/server/billing/engine';
 import { buildClaim837p, type ProfessionalClaim } from '$lib/server/integrations/x12/claim837p';
+import { claimFor } from '$lib/server/integrations/x12/fixtures/factory';
 
 // `npm run bench` runs this: billing evaluations per second on one core (the engine is a pure
 // function, so one process is one core), over a mix of payers, dates and modalities; and the time to
@@ -42,30 +43,15 @@ const CLAIMS = 1000;
 const claim = (i: number): ProfessionalClaim => {
 	const facts = MIX[i % MIX.length]!;
 	const line = evaluate(facts).lines[0]!;
+	const base = claimFor(
+		[{ ...line, chargeCents: 12_000, units: 1, dateOfService: facts.dateOfService }],
+		line.pos
+	);
 	return {
-		submitter: { name: 'Bench Clinic', id: 'BENCH01', contactName: 'Billing', contactPhone: '3035550100' },
-		receiver: { name: 'Sandbox Clearinghouse', id: 'SANDBOXCH' },
-		billingProvider: {
-			name: 'Bench Clinic',
-			npi: '1234567893',
-			taxId: '841234567',
-			address: { line: '100 Main St', city: 'Denver', state: 'CO', zip: '80202' }
-		},
-		renderingProvider: { givenName: 'Maya', familyName: 'Okafor', npi: '1234567893' },
-		payer: { name: 'Payer', id: 'P0001', filing: facts.payer },
-		subscriber: {
-			memberId: `M${String(i).padStart(9, '0')}`,
-			givenName: 'Pat',
-			familyName: 'Bench',
-			birthDate: '1960-01-01',
-			gender: 'U',
-			address: { line: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' }
-		},
-		claimId: `BENCH-${i}`,
-		diagnoses: ['I10'],
-		pos: line.pos,
-		lines: [{ ...line, chargeCents: 12_000, units: 1, dateOfService: facts.dateOfService }],
-		usage: 'T'
+		...base,
+		payer: { ...base.payer, filing: facts.payer },
+		subscriber: { ...base.subscriber, memberId: `M${String(i).padStart(9, '0')}` },
+		claimId: `BENCH-${i}`
 	};
 };
 const claimsStarted = performance.now();

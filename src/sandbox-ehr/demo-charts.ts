@@ -58,6 +58,8 @@ type Lab = {
 type Trend = { bp?: [number, number]; glucose?: number; weight?: [number, number]; spo2?: number };
 type Chart = {
 	gender: 'female' | 'male';
+	/** Where the patient lives (invented): the claim's subscriber address comes from here. */
+	home: { line: string; city: string; postalCode: string };
 	problems: { snomed: string; name: string; since: string }[];
 	medications: { rxnorm: string; name: string; dosage: string }[];
 	allergies: { snomed?: string; name: string; reaction?: string }[];
@@ -69,6 +71,7 @@ type Chart = {
 const CHARTS: Record<string, Chart> = {
 	Rosa: {
 		gender: 'female',
+		home: { line: '1412 Pecan Hollow Dr', city: 'Austin', postalCode: '78741' },
 		problems: [
 			{ snomed: '44054006', name: 'Type 2 diabetes mellitus', since: '2019-03-02' },
 			{ snomed: '38341003', name: 'Hypertensive disorder', since: '2021-06-15' }
@@ -120,6 +123,7 @@ const CHARTS: Record<string, Chart> = {
 	},
 	Layla: {
 		gender: 'female',
+		home: { line: '2208 W Devon Ave Apt 3', city: 'Chicago', postalCode: '60659' },
 		problems: [
 			{ snomed: '195967001', name: 'Asthma', since: '2010-09-01' },
 			{ snomed: '197480006', name: 'Anxiety disorder', since: '2023-02-10' }
@@ -154,6 +158,7 @@ const CHARTS: Record<string, Chart> = {
 	},
 	Marcus: {
 		gender: 'male',
+		home: { line: '745 Alpine Ave', city: 'Boulder', postalCode: '80304' },
 		problems: [{ snomed: '38341003', name: 'Hypertensive disorder', since: '2022-01-20' }],
 		medications: [{ rxnorm: '197361', name: 'amlodipine 5 MG Oral Tablet', dosage: '1 tablet once daily' }],
 		allergies: [{ snomed: '91939003', name: 'Allergy to sulfonamide', reaction: 'Rash' }],
@@ -187,6 +192,7 @@ const CHARTS: Record<string, Chart> = {
 	},
 	Dorothy: {
 		gender: 'female',
+		home: { line: 'N2875 County Rd K', city: 'Portage', postalCode: '53901' },
 		problems: [
 			{ snomed: '42343007', name: 'Congestive heart failure', since: '2018-11-05' },
 			{ snomed: '49436004', name: 'Atrial fibrillation', since: '2018-11-05' },
@@ -240,6 +246,7 @@ const CHARTS: Record<string, Chart> = {
 	},
 	Tuan: {
 		gender: 'male',
+		home: { line: '1190 Larpenteur Ave W', city: 'Saint Paul', postalCode: '55113' },
 		problems: [
 			{ snomed: '44054006', name: 'Type 2 diabetes mellitus', since: '2016-07-12' },
 			{ snomed: '55822004', name: 'Hyperlipidemia', since: '2016-07-12' }
@@ -423,7 +430,16 @@ export async function seedDemoCharts(repo: JournalRepository, now: Date): Promis
 					: []),
 				...(person.email ? [{ system: 'email' as const, value: person.email }] : [])
 			],
-			address: [{ state: person.homeState, country: 'US' }],
+			address: [
+				{
+					use: 'home',
+					line: [chart.home.line],
+					city: chart.home.city,
+					state: person.homeState,
+					postalCode: chart.home.postalCode,
+					country: 'US'
+				}
+			],
 			communication: [
 				{
 					language: { coding: [{ system: 'urn:ietf:bcp:47', code: person.preferredLanguage }] },

@@ -130,10 +130,13 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	await expect(clinician.getByRole('heading', { name: staff['note.attestation'] })).toBeVisible();
 	await expect(clinician.locator('.attestation')).toContainText(en['modality.phone']);
 	await expectAccessible(clinician);
+	// A note not yet begun starts from the SOAP outline of the visit's type.
+	await expect(clinician.getByLabel(staff['note.section_plan'])).not.toHaveValue('');
 	const marker = `Cough for ${Date.now()} hours`;
 	await clinician.getByLabel(staff['note.section_subjective']).fill(marker);
 	await clinician.getByLabel(staff['note.section_assessment']).fill('Viral bronchitis.');
-	// Signing without a plan is refused, and what was typed is kept.
+	await clinician.getByLabel(staff['note.section_diagnoses']).fill('j20.9');
+	// Signing with the plan's outline left as it is is refused, and what was typed is kept.
 	await clinician.getByRole('button', { name: staff['note.sign'] }).click();
 	await expect(clinician.getByRole('alert')).toBeVisible();
 	await expect(clinician.getByLabel(staff['note.section_subjective'])).toHaveValue(marker);
@@ -145,6 +148,7 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	await clinician.getByRole('button', { name: staff['note.sign'] }).click();
 	await expect(clinician.getByText(staff['note.signed_now'])).toBeVisible();
 	await expect(clinician.locator('pre.signed')).toContainText(marker);
+	await expect(clinician.locator('pre.signed')).toContainText('J20.9');
 	await expectAccessible(clinician);
 	// Tuan reads the summary written for him on his visit page; it is not in the chart note.
 	await expect(clinician.locator('pre.signed')).not.toContainText('Nghá»‰ ngÆ¡i');
@@ -235,6 +239,7 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	await expect(facts).toContainText('93');
 	await expect(facts).toContainText('10');
 	await expect(queue.getByText(billingText['reason.MIXED_MODALITY'])).toBeVisible();
+	await expect(queue.getByLabel(staff['billing.diagnoses'])).toHaveValue('J20.9');
 	await expectAccessible(queue);
 	// Removing the modifier without a reason is refused; with the reason the claim is approved.
 	await queue.getByLabel(staff['billing.modifiers']).fill('');
@@ -247,6 +252,34 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 		.fill('Checked with the payer: audio-only is covered for this plan.');
 	await queue.getByRole('button', { name: staff['billing.approve'] }).click();
 	await expect(queue.getByText(staff['billing.approved_now'])).toBeVisible();
+	await expectAccessible(queue);
+	// The approved claim goes out through the outbox; the sandbox clearinghouse leaves it here to download.
+	const sent = staff['billing.claim_submitted'].split('{{')[0]!;
+	await expect
+		.poll(
+			async () => {
+				await queue.goto(`${row}?lang=en`);
+				return queue.getByText(sent).count();
+			},
+			{ timeout: 30_000 }
+		)
+		.toBe(1);
+	const download = queue.waitForEvent('download');
+	await queue.getByRole('link', { name: staff['billing.download_x12'] }).click();
+	const x12 = await (await download).createReadStream().then(
+		(stream) =>
+			new Promise<string>((resolve) => {
+				let text = '';
+				stream.on('data', (chunk) => (text += chunk));
+				stream.on('end', () => resolve(text));
+			})
+	);
+	expect(x12).toMatch(/~CLM\*AV[0-9A-Z]{14}\*[\d.]+\*\*\*10:B:1\*/);
+	expect(x12).toMatch(/~SV1\*HC:(99202|99213):93\*/);
+	expect(x12).toContain('~HI*ABK:J209~');
+	const fhirClaim = await (await queue.request.get(`${row}/claim.json`)).json();
+	expect(() => validateResource(fhirClaim)).not.toThrow();
+	expect(fhirClaim.item[0].locationCodeableConcept.coding[0].code).toBe('10');
 	await expectAccessible(queue);
 	await queue.goto(`${row}?lang=ar`);
 	await expect(queue.locator('html')).toHaveAttribute('dir', 'rtl');

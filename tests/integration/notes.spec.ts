@@ -2,7 +2,15 @@ import { describe, expect, test } from 'vitest';
 import en from '../../locales/en/notes.json' with { type: 'json' };
 import { seedDemoData } from '../../src/lib/server/demo/seed';
 import { p2pVideoProvider } from '../../src/lib/server/integrations/video/p2p';
-import { addAddendum, readNote, saveDraft, signNote } from '../../src/lib/server/notes/service';
+import {
+	addAddendum,
+	noteForEditing,
+	noteTemplate,
+	parseDiagnoses,
+	readNote,
+	saveDraft,
+	signNote
+} from '../../src/lib/server/notes/service';
 import { approveClaim, billingItem, billingQueue, suggestCode } from '../../src/lib/server/billing/queue';
 import type { Actor } from '../../src/lib/server/platform/context';
 import { tFor } from '../../src/lib/server/platform/i18n';
@@ -23,6 +31,7 @@ const SOAP = {
 	objective: 'Alert, speaking clearly on video.',
 	assessment: 'Tension-type headache.',
 	plan: 'Ibuprofen as needed; return if worse.',
+	diagnoses: 'G44.209',
 	patientSummary: 'Your headache looks like a tension headache.'
 };
 
@@ -82,6 +91,31 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 			.where('idempotency_key', '=', `ehr:encounter:${v.appointment.id}`)
 			.execute();
 		expect(encounters).toEqual([{ channel: 'fhir' }]);
+		// A note not yet begun starts from its visit type's SOAP outline; an outline left as it is was not written.
+		const fresh = await noteForEditing(v.clinician(), v.appointment.id, t);
+		expect(fresh.status).toBe('none');
+		expect(fresh.sections.plan).toBe(noteTemplate(t, fresh.appointment.visitTypeCode).plan);
+		expect(fresh.sections.subjective).toMatch(/\S/);
+		// As a browser sends it back: CRLF line breaks.
+		await saveDraft(v.clinician(), v.appointment.id, {
+			...SOAP,
+			plan: fresh.sections.plan.replace(/\n/g, '\r\n')
+		});
+		expect((await appErrorOf(signNote(v.clinician(), v.appointment.id, t, 'en'))).fields).toEqual([
+			expect.objectContaining({ field: 'plan' })
+		]);
+		// Diagnoses are ICD-10-CM codes, written loosely and kept with the dot.
+		expect(
+			(
+				await appErrorOf(
+					saveDraft(v.clinician(), v.appointment.id, { ...SOAP, diagnoses: 'G44.209, migraine' })
+				)
+			).fields
+		).toEqual([expect.objectContaining({ field: 'diagnoses', key: 'notes:problem.diagnoses' })]);
+		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, diagnoses: 'g44209; r51.9' });
+		expect((await readNote(v.clinician(), v.appointment.id)).sections.diagnoses).toBe('G44.209, R51.9');
+		expect(parseDiagnoses('U07.1')).toBeNull();
+		expect(parseDiagnoses('')).toEqual([]);
 		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, plan: '' });
 		// Signing needs a plan: nothing is signed or sent.
 		expect((await appErrorOf(signNote(v.clinician(), v.appointment.id, t, 'en'))).fields).toEqual([
@@ -114,6 +148,7 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		expect(text).toContain('Patient location at check-in: Colorado, home.');
 		expect(text).toContain('(20 minutes)');
 		expect(text).toContain(`${en['section.assessment']}\nTension-type headache.`);
+		expect(text).toContain('Diagnoses (ICD-10-CM): G44.209.');
 		// The patient's summary is not part of the chart note: the patient reads it on the visit page.
 		expect(text).not.toContain(SOAP.patientSummary);
 		expect((await roomView(v.patient(), p2p, v.appointment.id)).summary).toBe(SOAP.patientSummary);
@@ -177,24 +212,52 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		// Approving: a change needs its reason, an unknown code is named; nothing is written until it holds.
 		const line = after.coding!.lines[0]!;
 		const changed = appErrorOf(
-			approveClaim(biller, v.appointment.id, { ...line, modifiers: ['95'], reason: ' ' })
+			approveClaim(biller, v.appointment.id, {
+				...line,
+				modifiers: ['95'],
+				diagnoses: 'G44.209',
+				reason: ' '
+			})
 		);
 		expect((await changed).fields).toEqual([expect.objectContaining({ field: 'reason' })]);
 		const unknown = appErrorOf(
-			approveClaim(biller, v.appointment.id, { ...line, code: '12345', reason: 'x' })
+			approveClaim(biller, v.appointment.id, { ...line, code: '12345', diagnoses: 'G44.209', reason: 'x' })
 		);
 		expect((await unknown).fields).toEqual([expect.objectContaining({ field: 'code' })]);
+		const undiagnosed = appErrorOf(
+			approveClaim(biller, v.appointment.id, { ...line, diagnoses: ' ', reason: 'x' })
+		);
+		expect((await undiagnosed).fields).toEqual([expect.objectContaining({ field: 'diagnoses' })]);
 		expect(await v.db.selectFrom('claims').select('id').execute()).toEqual([]);
-		// The suggestion as it is needs no reason; approving twice is a 409.
-		await approveClaim(biller, v.appointment.id, { ...line, reason: '' });
+		expect(await v.db.selectFrom('outbox').select('id').where('channel', '=', 'claims').execute()).toEqual(
+			[]
+		);
+		// The suggestion as it is (the note's diagnoses included) needs no reason; approving twice is a 409.
+		expect(after.diagnoses).toEqual(['G44.209']);
+		await approveClaim(biller, v.appointment.id, { ...line, diagnoses: 'G44.209', reason: '' });
 		expect((await billingItem(biller, v.appointment.id)).approved).toMatchObject({
 			code: line.code,
 			pos: '10',
-			modifiers: ['93']
+			modifiers: ['93'],
+			diagnoses: ['G44.209'],
+			claimNumber: expect.stringMatching(/^AV[0-9A-HJKMNP-TV-Z]{14}$/),
+			submittedAt: null
 		});
-		expect((await appErrorOf(approveClaim(biller, v.appointment.id, { ...line, reason: '' }))).code).toBe(
-			'CLAIM_APPROVED'
-		);
+		// The approved claim goes out through the outbox, in the same transaction.
+		const [queued, ...twice] = await v.db
+			.selectFrom('outbox')
+			.select(['status', 'idempotency_key'])
+			.where('channel', '=', 'claims')
+			.execute();
+		expect(twice).toEqual([]);
+		expect(queued?.status).toBe('pending');
+		expect(
+			(
+				await appErrorOf(
+					approveClaim(biller, v.appointment.id, { ...line, diagnoses: 'G44.209', reason: '' })
+				)
+			).code
+		).toBe('CLAIM_APPROVED');
 		expect(
 			await v.db.selectFrom('audit_log').select('action').where('action', '=', 'billing.approve').execute()
 		).toHaveLength(1);

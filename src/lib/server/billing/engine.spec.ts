@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import charges from './data/charges.json';
+import codeData from './data/codes.json';
 import { BillingInputError, evaluate, type EncounterFacts } from './engine';
 
 const video = (day: string) => [
@@ -242,10 +244,42 @@ const CASES: [string, EncounterFacts, boolean, { pos: string; modifiers: string[
 		true,
 		{ pos: '10', modifiers: [] },
 		'FUTURE_DATE'
+	],
+	[
+		'Group psychotherapy from home is a permanent list service for mental health (CMS Telehealth Services List; 42 CFR 410.78(b)(4)(iv)(D))',
+		base({ serviceCode: '90853', behavioralHealth: true }),
+		true,
+		{ pos: '10', modifiers: [] },
+		'POS_HOME'
+	],
+	[
+		'Medical nutrition therapy at a facility is on the list (CMS Telehealth Services List: 97802)',
+		base({ serviceCode: '97802', patientLocation: { state: 'CO', setting: 'facility' } }),
+		true,
+		{ pos: '02', modifiers: [] },
+		'POS_FACILITY'
+	],
+	[
+		'Crisis psychotherapy before the PHE was not on the list (CMS Telehealth Services List: 90839 from 2020-03-01)',
+		base({
+			serviceCode: '90839',
+			behavioralHealth: true,
+			dateOfService: '2019-06-03',
+			segments: video('2019-06-03'),
+			patientLocation: { state: 'CO', setting: 'facility' }
+		}),
+		false,
+		{ pos: '02', modifiers: [] },
+		'NOT_ON_TELEHEALTH_LIST'
 	]
 ];
 
 describe('the telehealth billing engine', () => {
+	test('the charge master prices every code the engine knows, so any approved claim can be built', () => {
+		const priced = charges.chargeCents as Record<string, number>;
+		expect(codeData.codes.filter((c) => !(priced[c.code]! > 0)).map((c) => c.code)).toEqual([]);
+	});
+
 	test.each(CASES)('%s', (_, facts, billable, line, reason) => {
 		const coding = evaluate(facts);
 		expect(coding.billable).toBe(billable);

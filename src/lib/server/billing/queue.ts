@@ -1,12 +1,13 @@
 import { requirePermission } from '../identity/policy';
 import { PAYERS } from '../eligibility/payers';
 import type { ServiceContext } from '../platform/context';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError, notFound, validationFailed, type FieldIssue } from '../platform/errors';
 import { readCheckIn } from '../previsit/check-in';
 import { consentStatusOf } from '../previsit/consent';
 import { readPatient } from '../patients/repository';
-import { signedSections } from '../notes/service';
+import { parseDiagnoses, signedSections } from '../notes/service';
+import { enqueueClaim } from './claims';
 import { readSegments } from '../visits/repository';
 import {
 	BillingInputError,
@@ -86,8 +87,18 @@ export type QueueItem = {
 	coding: Coding | null;
 	facts: EncounterFacts | null;
 	warnings: Warning[];
-	/** The claim as approved, once it is. */
-	approved: { code: string; modifiers: string[]; pos: string; at: Date } | null;
+	/** The diagnoses of the signed note (ICD-10-CM, principal first), which the claim carries. */
+	diagnoses: string[];
+	/** The claim as approved, once it is, and whether it has gone to the clearinghouse. */
+	approved: {
+		code: string;
+		modifiers: string[];
+		pos: string;
+		diagnoses: string[];
+		at: Date;
+		claimNumber: string | null;
+		submittedAt: Date | null;
+	} | null;
 };
 
 type VisitRow = {
@@ -182,13 +193,22 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 	}
 	const claim = await ctx.db
 		.selectFrom('claims')
-		.select(['service_code', 'modifiers', 'pos', 'approved_at'])
+		.select(['service_code', 'modifiers', 'pos', 'diagnoses', 'approved_at', 'claim_number', 'submitted_at'])
 		.where('appointment_id', '=', row.appointment_id)
 		.executeTakeFirst();
 	return {
 		approved: claim
-			? { code: claim.service_code, modifiers: claim.modifiers, pos: claim.pos, at: claim.approved_at }
+			? {
+					code: claim.service_code,
+					modifiers: claim.modifiers,
+					pos: claim.pos,
+					diagnoses: claim.diagnoses.map(dotted),
+					at: claim.approved_at,
+					claimNumber: claim.claim_number,
+					submittedAt: claim.submitted_at
+				}
 			: null,
+		diagnoses: note?.diagnoses ? (parseDiagnoses(note.diagnoses) ?? []) : [],
 		appointmentId: row.appointment_id,
 		patientName: patient ? `${patient.givenName} ${patient.familyName}` : '',
 		date,
@@ -261,7 +281,22 @@ export async function billingItem(ctx: ServiceContext, appointmentId: string): P
 
 export type { Reason };
 
-export type Approval = { code: string; modifiers: string[]; pos: string; reason: string };
+/** CLM01: `AV` and 14 characters of Crockford base 32 (no I, L, O, U), unique and easy to read out. */
+function claimNumber(): string {
+	const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+	return `AV${[...randomBytes(14)].map((b) => alphabet[b % 32]).join('')}`;
+}
+
+export type Approval = {
+	code: string;
+	modifiers: string[];
+	pos: string;
+	/** ICD-10-CM codes as written (`E11.9, I10`), principal first: the note's unless corrected. */
+	diagnoses: string;
+	reason: string;
+};
+
+const dotted = (code: string) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code);
 
 /**
  * The biller approves the visit's claim: the suggested coding as it is, or corrected. A correction, a
@@ -279,12 +314,17 @@ export async function approveClaim(
 	if (input.modifiers.length > 4 || input.modifiers.some((m) => !/^[A-Z0-9]{2}$/.test(m)))
 		problems.push({ field: 'modifiers', key: 'errors:field.invalid' });
 	if (!/^\d{2}$/.test(input.pos)) problems.push({ field: 'pos', key: 'errors:field.invalid' });
+	// A claim names at least one diagnosis (837P HI, ABK the principal).
+	const diagnoses = parseDiagnoses(input.diagnoses);
+	if (diagnoses === null) problems.push({ field: 'diagnoses', key: 'notes:problem.diagnoses' });
+	else if (diagnoses.length === 0) problems.push({ field: 'diagnoses', key: 'errors:field.required' });
 	const line = item.coding?.lines[0];
 	const same =
 		line &&
 		line.code === input.code &&
 		line.pos === input.pos &&
-		line.modifiers.join(' ') === input.modifiers.join(' ');
+		line.modifiers.join(' ') === input.modifiers.join(' ') &&
+		diagnoses?.join(' ') === item.diagnoses.join(' ');
 	const needsReason = !same || !item.coding?.billable || item.warnings.length > 0;
 	const reason = input.reason.trim();
 	if (needsReason && !reason) problems.push({ field: 'reason', key: 'staff:billing.reason_required' });
@@ -306,6 +346,8 @@ export async function approveClaim(
 				service_code: input.code,
 				modifiers: JSON.stringify(input.modifiers),
 				pos: input.pos,
+				diagnoses: JSON.stringify(diagnoses!.map((code) => code.replace('.', ''))),
+				claim_number: claimNumber(),
 				suggested: line ? JSON.stringify(line) : null,
 				data_key_id: key.id,
 				override_reason_enc: reason ? ctx.phi.seal(key, 'claims.override_reason', id, reason) : null,
@@ -316,6 +358,7 @@ export async function approveClaim(
 			.returning('id')
 			.executeTakeFirst();
 		if (!inserted) throw new AppError('CLAIM_APPROVED');
+		await enqueueClaim(tx, ctx.phi, { id, organizationId: actor.organizationId }, now);
 		await ctx.audit.record(
 			{
 				action: 'billing.approve',

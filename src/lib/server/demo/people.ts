@@ -74,7 +74,17 @@ export type DemoPatient = Omit<NewPatient, 'organizationId'> & {
 export const DEMO_PASSWORD = 'anyvisit-demo';
 export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
 
-export const DEMO_ORGANIZATION = { name: 'Riverbend Community Health', timeZone: 'America/Chicago' };
+export const DEMO_ORGANIZATION = {
+	name: 'Riverbend Community Health',
+	timeZone: 'America/Chicago',
+	// The clinic as billing provider on its claims (synthetic NPI with a valid check digit, invented tax id).
+	billing: {
+		npi: '1987654328',
+		taxId: '841234567',
+		address: { line: '200 Riverbend Pkwy', city: 'Madison', state: 'WI', zip: '53703-2110' },
+		phone: '+16085550100'
+	}
+};
 
 export const DEMO_STAFF: DemoStaff[] = [
 	{

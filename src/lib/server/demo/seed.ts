@@ -53,7 +53,11 @@ export async function seedDemoData(
 		});
 		const org = await tx
 			.insertInto('organizations')
-			.values({ name: DEMO_ORGANIZATION.name, time_zone: DEMO_ORGANIZATION.timeZone })
+			.values({
+				name: DEMO_ORGANIZATION.name,
+				time_zone: DEMO_ORGANIZATION.timeZone,
+				...demoBilling()
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		const visitTypeIds = new Map<string, string>();
@@ -153,4 +157,10 @@ export async function seedDemoData(
 		await seedDemoCoverages(tx, phi, org.id, now);
 		return { seeded: true, staff: DEMO_STAFF.length, patients: DEMO_PATIENTS.length };
 	});
+}
+
+/** The demo clinic's billing identity (claims' loop 2010AA), as the organization's columns. */
+export function demoBilling() {
+	const { npi, taxId, address, phone } = DEMO_ORGANIZATION.billing;
+	return { billing_npi: npi, tax_id: taxId, billing_address: JSON.stringify(address), billing_phone: phone };
 }

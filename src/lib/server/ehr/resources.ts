@@ -8,7 +8,7 @@ import type { Appointment } from '../scheduling/repository';
  */
 export function identifierSystem(
 	baseUrl: string,
-	kind: 'appointment' | 'patient' | 'document' | 'questionnaire-response' | 'encounter'
+	kind: 'appointment' | 'patient' | 'document' | 'questionnaire-response' | 'encounter' | 'claim'
 ): string {
 	return `${baseUrl}/identifiers/${kind}`;
 }

@@ -11,7 +11,7 @@ import { STATE_TIME_ZONES, dayIn } from '../scheduling/states';
 import { payerName } from './payers';
 
 export type EligibilityDeps = {
-	clearinghouse: Clearinghouse;
+	clearinghouse: Pick<Clearinghouse, 'check'>;
 	/** Interchange ids agreed with the clearinghouse (ISA06/ISA08). */
 	sender: string;
 	receiver: string;
@@ -45,7 +45,11 @@ async function staffFor(ctx: ServiceContext, action: string, patientId: string) 
 	return { staff, patient, attempt };
 }
 
-async function readCoverage(ctx: ServiceContext, patientId: string): Promise<Coverage | null> {
+/** The patient's coverage, opened (no access check: the caller has made one). */
+export async function readCoverage(
+	ctx: Pick<ServiceContext, 'db' | 'phi'>,
+	patientId: string
+): Promise<Coverage | null> {
 	const row = await ctx.db
 		.selectFrom('coverages')
 		.selectAll()

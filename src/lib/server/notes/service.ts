@@ -8,6 +8,7 @@ import { readCheckIn } from '../previsit/check-in';
 import { consentStatusOf } from '../previsit/consent';
 import { getAppointment } from '../scheduling/booking';
 import type { Appointment } from '../scheduling/repository';
+import { languageName } from '$lib/i18n/needs';
 import { readPatient } from '../patients/repository';
 import { visitLegs } from '../visits/phone';
 import { readSegments, readVisit } from '../visits/repository';
@@ -18,6 +19,7 @@ export const SECTIONS = [
 	'objective',
 	'assessment',
 	'plan',
+	'diagnoses',
 	'patientSummary',
 	'totalMinutes',
 	'mdm'
@@ -32,6 +34,8 @@ const EMPTY: Sections = {
 	objective: '',
 	assessment: '',
 	plan: '',
+	// ICD-10-CM codes, principal first, as the claim carries them (837P HI).
+	diagnoses: '',
 	patientSummary: '',
 	// The clinician's total time on the date of service (minutes), which sets the E/M level (CPT 2024+).
 	totalMinutes: '',
@@ -157,11 +161,23 @@ export async function readNote(ctx: ServiceContext, appointmentId: string): Prom
 	};
 }
 
+/** The note for its editor: a note not yet begun starts from the SOAP outline of the visit's type. */
+export async function noteForEditing(
+	ctx: ServiceContext,
+	appointmentId: string,
+	t: TFunction
+): Promise<NoteView> {
+	const view = await readNote(ctx, appointmentId);
+	if (view.status !== 'none') return view;
+	return { ...view, sections: { ...view.sections, ...noteTemplate(t, view.appointment.visitTypeCode) } };
+}
+
 function checkSections(input: Partial<Sections>): Sections {
 	const sections = { ...EMPTY };
 	const problems = [];
 	for (const name of SECTIONS) {
-		const text = (input[name] ?? '').trim();
+		// Browsers send a textarea's line breaks as CRLF; the note keeps LF.
+		const text = (input[name] ?? '').replace(/\r\n?/g, '\n').trim();
 		if (text.length > MAX_SECTION)
 			problems.push({ field: name, key: 'errors:field.too_long', params: { max: MAX_SECTION } });
 		sections[name] = text;
@@ -173,8 +189,40 @@ function checkSections(input: Partial<Sections>): Sections {
 		problems.push({ field: 'totalMinutes', key: 'errors:field.invalid' });
 	if (sections.mdm && !(MDM_LEVELS as readonly string[]).includes(sections.mdm))
 		problems.push({ field: 'mdm', key: 'errors:field.invalid' });
+	const diagnoses = parseDiagnoses(sections.diagnoses);
+	if (diagnoses === null) problems.push({ field: 'diagnoses', key: 'notes:problem.diagnoses' });
+	else sections.diagnoses = diagnoses.join(', ');
 	if (problems.length) throw validationFailed(problems);
 	return sections;
+}
+
+/**
+ * ICD-10-CM codes as written (`E11.9, I10` or `e119 i10`), normalized with the dot after the third
+ * character; at most 12 (the 837P HI segment's limit); null when one is not shaped like a code.
+ * The shape: a letter (not U, kept for special use), a digit, then one to five characters.
+ */
+export function parseDiagnoses(text: string): string[] | null {
+	const written = text
+		.toUpperCase()
+		.split(/[\s,;]+/)
+		.filter(Boolean);
+	const codes = written.map((code) => code.replace('.', ''));
+	if (written.length > 12 || codes.some((code) => !/^[A-TV-Z]\d[0-9A-Z]{1,5}$/.test(code))) return null;
+	return [...new Set(codes)].map((code) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code));
+}
+
+/**
+ * The SOAP outline a note starts from, for the visit's type (staff:note.template.<type>.<section>,
+ * else the general one), in the clinician's language.
+ */
+export function noteTemplate(t: TFunction, visitType: string): Partial<Sections> {
+	const outline: Partial<Sections> = {};
+	for (const section of ['subjective', 'objective', 'assessment', 'plan'] as const)
+		outline[section] = t([
+			`staff:note.template.${visitType}.${section}`,
+			`staff:note.template.general.${section}`
+		]);
+	return outline;
 }
 
 /** Saves the draft (the whole form each time). A signed note is never edited: 409, add an addendum. */
@@ -302,7 +350,7 @@ export function attestationText(t: TFunction, a: Attestation, timeZone: string, 
 				list: a.participants
 					.map((p) => {
 						const [role, language] = p.split(':');
-						return `${t(`notes:participant.${role}`)} (${language})`;
+						return `${t(`notes:participant.${role}`)} (${languageName(language!, lang)})`;
 					})
 					.join(', ')
 			})
@@ -328,7 +376,11 @@ export async function signNote(
 	const view = await readNote(ctx, appointmentId);
 	if (view.status === 'signed') throw new AppError('NOTE_SIGNED');
 	if (view.status === 'none') throw validationFailed([{ field: 'assessment', key: 'errors:field.required' }]);
-	const missing = (['assessment', 'plan'] as const).filter((s) => !view.sections[s]);
+	// A section still reading as the visit type's outline has not been written.
+	const outline = noteTemplate(t, view.appointment.visitTypeCode);
+	const missing = (['assessment', 'plan'] as const).filter(
+		(s) => !view.sections[s] || view.sections[s] === outline[s]?.trim()
+	);
 	if (missing.length)
 		throw validationFailed(missing.map((field) => ({ field, key: 'errors:field.required' })));
 	// Times in the note are the clinic's.
@@ -343,6 +395,7 @@ export async function signNote(
 		...(['subjective', 'objective', 'assessment', 'plan'] as const)
 			.filter((s) => view.sections[s])
 			.map((s) => `${t(`notes:section.${s}`)}\n${view.sections[s]}`),
+		...(view.sections.diagnoses ? [t('notes:diagnoses', { codes: view.sections.diagnoses })] : []),
 		...(view.sections.totalMinutes ? [t('notes:total_time', { minutes: view.sections.totalMinutes })] : []),
 		...(view.sections.mdm ? [t('notes:mdm', { level: t(`notes:mdm_${view.sections.mdm}`) })] : [])
 	].join('\n\n');

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { seedDemoData, isDatabaseEmpty } from '../demo/seed';
+import { demoBilling, seedDemoData, isDatabaseEmpty } from '../demo/seed';
 import { seedStandardTemplates } from '../previsit/templates';
 import { seedDemoCoverages } from '../eligibility/demo';
 import { systemClock, type Clock } from './clock';
@@ -27,7 +27,12 @@ import { ehrTransport } from '../ehr/outbox';
 import { hl7Transport } from '../ehr/hl7';
 import { pollEhrAppointments } from '../ehr/inbound';
 import type { EligibilityDeps } from '../eligibility/service';
-import { httpClearinghouse, sandboxClearinghouse } from '../integrations/x12/clearinghouse';
+import {
+	httpClearinghouse,
+	sandboxClearinghouse,
+	type Clearinghouse
+} from '../integrations/x12/clearinghouse';
+import { claimsTransport } from '../billing/claims';
 import type { Transport } from './outbox/transport';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker';
 import { createEventBus, type EventBus } from './events';
@@ -127,8 +132,11 @@ export function publicBaseUrl(config: Config): string {
 	return (config.publicBaseUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
 }
 
-/** The clearinghouse for eligibility checks: the configured one, or the sandbox outside production. */
-function eligibilityDeps(config: Config, clock: Clock): EligibilityDeps | null {
+/** The clearinghouse for eligibility checks and claims: the configured one, or the sandbox outside production. */
+function eligibilityDeps(
+	config: Config,
+	clock: Clock
+): (EligibilityDeps & { clearinghouse: Clearinghouse }) | null {
 	const settings = config.clearinghouse;
 	if (!settings) return null;
 	const clearinghouse =
@@ -179,6 +187,13 @@ export async function startRuntime(
 			// Demo data seeded before the pre-visit issue gets its consent templates now.
 			for (const { id } of await handle.db.selectFrom('organizations').select('id').execute()) {
 				await seedStandardTemplates(handle.db, id, clock.now());
+				// Demo data seeded before claims went out gets the demo clinic's billing identity.
+				await handle.db
+					.updateTable('organizations')
+					.set(demoBilling())
+					.where('id', '=', id)
+					.where('billing_npi', 'is', null)
+					.execute();
 				await seedDemoCoverages(handle.db, phi, id, clock.now());
 			}
 		}
@@ -190,6 +205,7 @@ export async function startRuntime(
 	const db = handle.db;
 	const metrics = createMetrics();
 	const ehr = await connectEhr(config, db, clock, phi, logger);
+	const eligibility = eligibilityDeps(config, clock);
 	let licenceNoticesRanAt = 0;
 	let ehrPolledAt = 0;
 	const outbox = createOutboxWorker({
@@ -200,6 +216,19 @@ export async function startRuntime(
 		transports: [
 			...personTransports(config, db, clock, phi),
 			...(ehr ? [ehrTransport(ehr.sync)] : []),
+			// Claims need the EHR (the patient's address) and a clearinghouse (the sandbox keeps them for download).
+			...(ehr && eligibility
+				? [
+						claimsTransport({
+							...ehr.sync,
+							logger: logger.child({ component: 'claims' }),
+							clearinghouse: eligibility.clearinghouse,
+							sender: eligibility.sender,
+							receiver: eligibility.receiver,
+							usage: eligibility.usage
+						})
+					]
+				: []),
 			...(config.hl7
 				? [
 						hl7Transport({
@@ -262,7 +291,7 @@ export async function startRuntime(
 		phi,
 		outbox,
 		ehr: ehr ? { interactive: ehr.chart } : null,
-		eligibility: eligibilityDeps(config, clock),
+		eligibility,
 		events,
 		video,
 		phone,

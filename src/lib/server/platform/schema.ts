@@ -20,7 +20,7 @@ export type Accommodations = {
 	largeText?: boolean;
 };
 
-export type OutboxChannel = 'sms' | 'email' | 'voice' | 'fhir' | 'hl7v2';
+export type OutboxChannel = 'sms' | 'email' | 'voice' | 'fhir' | 'hl7v2' | 'claims';
 export type OutboxStatus = 'pending' | 'delivering' | 'delivered' | 'dead';
 
 export interface OrganizationsTable {
@@ -31,8 +31,15 @@ export interface OrganizationsTable {
 	reminder_offsets_minutes: ColumnType<number[], number[] | undefined, number[]>;
 	/** How long before a visit its check-in opens (default 24 h). */
 	check_in_opens_minutes: ColumnType<number, number | undefined, number>;
+	/** The clinic as billing provider on its claims (837P loop 2010AA); null until configured. */
+	billing_npi: ColumnType<string | null, string | null | undefined, string | null>;
+	tax_id: ColumnType<string | null, string | null | undefined, string | null>;
+	billing_address: ColumnType<PostalAddress | null, string | null | undefined, string | null>;
+	billing_phone: ColumnType<string | null, string | null | undefined, string | null>;
 	created_at: CreatedAt;
 }
+
+export type PostalAddress = { line: string; city: string; state: string; zip: string };
 
 export interface StaffTable {
 	id: Generated<string>;
@@ -313,7 +320,7 @@ export interface ClaimsTable {
 	id: string;
 	appointment_id: string;
 	organization_id: string;
-	status: 'approved';
+	status: 'approved' | 'submitted';
 	service_code: string;
 	modifiers: ColumnType<string[], string, string>;
 	pos: string;
@@ -322,6 +329,24 @@ export interface ClaimsTable {
 	override_reason_enc: string | null;
 	approved_by: string;
 	approved_at: Date;
+	/** ICD-10-CM codes without the dot, principal first. */
+	diagnoses: ColumnType<string[], string | undefined, string>;
+	/** CLM01: the claim's number, echoed back on the remittance. */
+	claim_number: string | null;
+	submitted_at: Date | null;
+}
+
+export interface ClaimSubmissionsTable {
+	claim_id: string;
+	organization_id: string;
+	/** ISA13 of the interchange sent; a retry sends the same one. */
+	interchange: number;
+	data_key_id: string;
+	x12_enc: string;
+	fhir_enc: string;
+	created_at: Date;
+	/** The clearinghouse's receipt (its id for the batch), once it took the claim. */
+	receipt: string | null;
 }
 
 export interface EhrSyncCursorsTable {
@@ -674,6 +699,7 @@ export interface Database {
 	visit_phone_legs: VisitPhoneLegsTable;
 	visit_notes: VisitNotesTable;
 	claims: ClaimsTable;
+	claim_submissions: ClaimSubmissionsTable;
 	coverages: CoveragesTable;
 	eligibility_checks: EligibilityChecksTable;
 	intake_responses: IntakeResponsesTable;

@@ -20,7 +20,8 @@ export const load: PageServerLoad = async (event) => {
 				line: item.coding?.lines[0] ?? null,
 				billable: item.coding?.billable ?? false,
 				warnings: item.warnings,
-				approved: item.approved !== null
+				approved: item.approved !== null,
+				submitted: item.approved?.submittedAt != null
 			}))
 		};
 	} catch (e) {

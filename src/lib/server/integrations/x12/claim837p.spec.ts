@@ -1,42 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { evaluate } from '../../billing/engine';
-import { buildClaim837p, claimProblems, type ProfessionalClaim } from './claim837p';
+import { buildClaim837p, claimProblems } from './claim837p';
+import { claimFor } from './fixtures/factory';
 import { element, readInterchange } from './x12';
 
 const CONTROL = { interchange: 812, group: 812, transaction: '0001', now: new Date('2026-12-03T09:30:00Z') };
-
-function claimFor(lines: ProfessionalClaim['lines'], pos: string): ProfessionalClaim {
-	return {
-		submitter: {
-			name: 'Riverbend Family Health',
-			id: 'RIVERBEND01',
-			contactName: 'Billing Office',
-			contactPhone: '(303) 555-0100'
-		},
-		receiver: { name: 'Sandbox Clearinghouse', id: 'SANDBOXCH' },
-		billingProvider: {
-			name: 'Riverbend Family Health',
-			npi: '1234567893',
-			taxId: '841234567',
-			address: { line: '100 Main St', city: 'Denver', state: 'CO', zip: '80202-1234' }
-		},
-		renderingProvider: { givenName: 'Maya', familyName: 'Okafor', npi: '1234567893' },
-		payer: { name: 'Medicare Part B', id: '04412', filing: 'medicare' },
-		subscriber: {
-			memberId: '1EG4TE5MK73',
-			givenName: 'Marcus',
-			familyName: 'Johnson',
-			birthDate: '1995-01-17',
-			gender: 'M',
-			address: { line: '12 Elm St', city: 'Boulder', state: 'CO', zip: '80301' }
-		},
-		claimId: 'AV-2026-000812',
-		diagnoses: ['I10', 'E119'],
-		pos,
-		lines,
-		usage: 'T'
-	};
-}
 
 describe('the 837P professional claim', () => {
 	test('carries the engine’s place of service in CLM05 and its modifiers in SV101, and parses back with node-x12', () => {

@@ -6,7 +6,8 @@ import { fixedClock } from '../../platform/clock';
 import { ClearinghouseError, httpClearinghouse, sandboxClearinghouse } from './clearinghouse';
 import { coreRequestBody, readCoreFields } from './core';
 import { build270, parse271, traceNumberOf } from './eligibility';
-import { CONTROL, eligibilityRequest } from './fixtures/factory';
+import { buildClaim837p } from './claim837p';
+import { claimFor, CONTROL, eligibilityRequest } from './fixtures/factory';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const REQUEST_270 = fixture('270-sample.x12').replace(/\n$/, '');
@@ -310,7 +311,7 @@ describe('the HTTP clearinghouse (CAQH CORE vC2.2.0 over a real socket)', () => 
 		);
 		const clearinghouse = httpClearinghouse(options(server.url));
 		expect((await failure(clearinghouse.check(REQUEST_270))).message).toBe(
-			'The clearinghouse answered PayloadType X12_999_Response_005010X231A1, not a 271'
+			'The clearinghouse answered PayloadType X12_999_Response_005010X231A1, not X12_271_Response_005010X279A1'
 		);
 		expect((await failure(clearinghouse.check(REQUEST_270))).message).toBe(
 			'The clearinghouse answer is not a CORE envelope'
@@ -323,6 +324,67 @@ describe('the HTTP clearinghouse (CAQH CORE vC2.2.0 over a real socket)', () => 
 		expect(server.received).toHaveLength(0);
 		expect(() => httpClearinghouse(options('http://clearinghouse.example.org/core'))).toThrow(RangeError);
 		expect(() => httpClearinghouse(options('https://clearinghouse.example.org/core'))).not.toThrow();
+	});
+});
+
+describe('claims in batch (CAQH CORE vC2.2.0 batch submission)', () => {
+	const CLAIM = buildClaim837p(
+		claimFor(
+			[{ code: '99213', modifiers: ['93'], chargeCents: 13500, units: 1, dateOfService: '2026-12-02' }],
+			'10'
+		),
+		{ interchange: 812, group: 812, transaction: '0001', now: new Date('2026-12-03T09:30:00Z') }
+	);
+	const receipt = envelope({
+		PayloadType: 'X12_BatchReceiptConfirmation',
+		ProcessingMode: 'Batch',
+		PayloadID: 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+		TimeStamp: '2026-12-03T09:30:02Z',
+		SenderID: 'SBXCLEARING',
+		ReceiverID: 'ANYVISIT',
+		CORERuleVersion: '2.2.0',
+		ErrorCode: 'Success',
+		ErrorMessage: 'None'
+	});
+
+	test('posts the 837P as a CORE batch and returns the receipt naming the batch', async () => {
+		const server = await clearinghouseServer((_, response) =>
+			response.writeHead(200, { 'content-type': receipt.type }).end(receipt.body)
+		);
+		const answer = await httpClearinghouse(options(server.url)).submitClaims(CLAIM);
+		expect(answer).toEqual({ receipt: 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d' });
+		const form = await new Response(server.received[0]?.body, {
+			headers: { 'content-type': server.received[0]?.contentType ?? '' }
+		}).formData();
+		expect(form.get('PayloadType')).toBe('X12_837_Request_005010X222A1');
+		expect(form.get('ProcessingMode')).toBe('Batch');
+		expect(form.get('Payload')).toBe(CLAIM);
+		expect(form.get('SenderID')).toBe('RIVERBEND01');
+		expect(form.get('ReceiverID')).toBe('SANDBOXCH');
+	});
+
+	test('a real-time answer to a batch, or a refusal, is a permanent error; a 503 is retried', async () => {
+		let answer = envelope({ PayloadType: 'X12_271_Response_005010X279A1', ErrorCode: 'Success' });
+		let status = 200;
+		const server = await clearinghouseServer((_, response) =>
+			response.writeHead(status, { 'content-type': answer.type }).end(answer.body)
+		);
+		const clearinghouse = httpClearinghouse(options(server.url));
+		const wrong = await failure(clearinghouse.submitClaims(CLAIM));
+		expect(wrong.message).toBe(
+			'The clearinghouse answered PayloadType X12_271_Response_005010X279A1, not X12_BatchReceiptConfirmation'
+		);
+		expect(wrong.retryable).toBe(false);
+		answer = envelope({ PayloadType: 'CoreEnvelopeError', ErrorCode: 'PayloadTypeNotSupported' });
+		expect((await failure(clearinghouse.submitClaims(CLAIM))).retryable).toBe(false);
+		status = 503;
+		expect((await failure(clearinghouse.submitClaims(CLAIM))).retryable).toBe(true);
+	});
+
+	test('the sandbox takes an 837P (keeping nothing itself) and refuses anything else', async () => {
+		const sandbox = sandboxClearinghouse();
+		expect(await sandbox.submitClaims(CLAIM)).toEqual({ receipt: 'SANDBOX-812' });
+		expect((await failure(sandbox.submitClaims(REQUEST_270))).status).toBe(400);
 	});
 });
 

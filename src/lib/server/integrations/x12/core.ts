@@ -7,6 +7,9 @@
 export const CORE_RULE_VERSION = '2.2.0';
 export const PAYLOAD_TYPE_270 = 'X12_270_Request_005010X279A1';
 export const PAYLOAD_TYPE_271 = 'X12_271_Response_005010X279A1';
+/** Batch submission of professional claims, and the receipt that the batch was taken (not yet checked). */
+export const PAYLOAD_TYPE_837P = 'X12_837_Request_005010X222A1';
+export const PAYLOAD_TYPE_BATCH_RECEIPT = 'X12_BatchReceiptConfirmation';
 
 export type CoreRealTimeRequest = {
 	/** An ISO UUID (RFC 4122), new for every request. */
@@ -18,6 +21,9 @@ export type CoreRealTimeRequest = {
 	username: string;
 	password: string;
 	payload: string;
+	/** Real time (270) unless said; claims go in batch mode. */
+	payloadType?: string;
+	processingMode?: 'RealTime' | 'Batch';
 };
 
 const CRLF = '\r\n';
@@ -37,8 +43,8 @@ export function coreRequestBody(
 	boundary: string
 ): { contentType: string; body: string } {
 	const fields: [string, string][] = [
-		['PayloadType', PAYLOAD_TYPE_270],
-		['ProcessingMode', 'RealTime'],
+		['PayloadType', request.payloadType ?? PAYLOAD_TYPE_270],
+		['ProcessingMode', request.processingMode ?? 'RealTime'],
 		['PayloadID', request.payloadId],
 		['TimeStamp', coreTimeStamp(request.timeStamp)],
 		['UserName', request.username],

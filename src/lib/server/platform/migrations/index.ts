@@ -20,6 +20,7 @@ import * as ivr from './0018_ivr';
 import * as phoneLegs from './0019_phone_legs';
 import * as visitNotes from './0020_visit_notes';
 import * as claims from './0021_claims';
+import * as claimSubmissions from './0022_claim_submissions';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so that the server bundle,
@@ -46,5 +47,6 @@ export const migrations: Record<string, Migration> = {
 	'0018_ivr': ivr,
 	'0019_phone_legs': phoneLegs,
 	'0020_visit_notes': visitNotes,
-	'0021_claims': claims
+	'0021_claims': claims,
+	'0022_claim_submissions': claimSubmissions
 };

@@ -32,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
 				segments: item.facts?.segments ?? [],
 				location: item.facts?.patientLocation ?? null,
 				warnings: item.warnings,
+				diagnoses: item.diagnoses,
 				approved: item.approved
 			}
 		};
@@ -49,6 +50,7 @@ export const actions: Actions = {
 			code: formText(form, 'code'),
 			modifiers: formText(form, 'modifiers'),
 			pos: formText(form, 'pos'),
+			diagnoses: formText(form, 'diagnoses'),
 			reason: formText(form, 'reason')
 		};
 		try {
@@ -60,6 +62,7 @@ export const actions: Actions = {
 					.split(/[\s,]+/)
 					.filter(Boolean),
 				pos: echo.pos.trim(),
+				diagnoses: echo.diagnoses,
 				reason: echo.reason
 			});
 			return { approvedNow: true };

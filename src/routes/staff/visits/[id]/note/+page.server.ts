@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { SECTIONS, addAddendum, readNote, saveDraft, signNote } from '$lib/server/notes/service';
+import { SECTIONS, addAddendum, noteForEditing, saveDraft, signNote } from '$lib/server/notes/service';
 import { serviceContext } from '$lib/server/platform/http/access';
 import { requireRuntime } from '$lib/server/platform/http/api';
 import { formFailure, formText } from '$lib/server/platform/http/forms';
@@ -20,7 +20,7 @@ const sectionsOf = (form: FormData) => Object.fromEntries(SECTIONS.map((s) => [s
 export const load: PageServerLoad = async (event) => {
 	try {
 		const { ctx, id } = noteRequest(event);
-		return { note: asJson(await readNote(ctx, id)) };
+		return { note: asJson(await noteForEditing(ctx, id, event.locals.t)) };
 	} catch (e) {
 		pageError(event, e);
 	}
