@@ -1,6 +1,8 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
 import { DEVELOPMENT_TWILIO_AUTH_TOKEN } from '../../src/lib/server/platform/config';
+import auth from '../../locales/en/auth.json' with { type: 'json' };
+import errors from '../../locales/en/errors.json' with { type: 'json' };
 import { DEMO_PASSWORD, expectAccessibleWithoutScripts, freshCode } from './helpers';
 import { E2E_EHR_PORT, E2E_PORT } from '../../playwright.config';
 
@@ -77,6 +79,8 @@ test.describe('a Spanish-speaking patient books on a small phone with JavaScript
 		baseURL,
 		request
 	}) => {
+		// Booking, texts, a reply, and opening the visit from the text's link on another phone.
+		test.setTimeout(120_000);
 		await signInPatient(page, '512 555 0101', '+15125550101');
 		await expect(page.locator('html')).toHaveAttribute('lang', 'es');
 		await page.goto('/visits/book');
@@ -103,7 +107,7 @@ test.describe('a Spanish-speaking patient books on a small phone with JavaScript
 			.poll(async () => {
 				// The development outbox is a clinic tool: read it outside the patient's session.
 				const messages = await devMessages(request);
-				sms = messages.find((m) => m.to === '+15125550101' && m.body.includes('/visits'));
+				sms = messages.find((m) => m.to === '+15125550101' && m.body.includes('/v/'));
 				email = messages.find((m) => m.to === 'rosa.hernandez@example.org' && m.channel === 'email');
 				return Boolean(sms && email);
 			})
@@ -111,6 +115,34 @@ test.describe('a Spanish-speaking patient books on a small phone with JavaScript
 		expect(sms!.language).toBe('es');
 		expect([...sms!.body].length).toBeLessThanOrEqual(160);
 		expect(email!.language).toBe('es');
+
+		// The text's link opens the visit on another device once Rosa gives her date of birth (JavaScript off).
+		const link = sms!.body.match(/https?:\/\/\S+\/v\/[A-Za-z0-9_-]{38}/)![0];
+		const phone = await browser.newContext({ javaScriptEnabled: false, baseURL });
+		const path = new URL(link).pathname;
+		const other = await phone.newPage();
+		await other.goto(`${path}?lang=en`);
+		await expect(other.getByRole('heading', { name: auth['visit_link.title'] })).toBeVisible();
+		await expectAccessibleWithoutScripts(browser, other);
+		await other.getByLabel(auth['visit_link.month']).selectOption('4');
+		await other.getByLabel(auth['visit_link.day']).fill('21');
+		await other.getByLabel(auth['visit_link.year']).fill('1979');
+		await other.getByRole('button', { name: auth['visit_link.continue'] }).click();
+		await expect(other.getByRole('alert')).toContainText(errors.BIRTH_DATE_MISMATCH);
+		await expect(other.getByLabel(auth['visit_link.year'])).toHaveValue('1979');
+		await other.goto(`${path}?lang=ar`);
+		await expect(other.locator('html')).toHaveAttribute('dir', 'rtl');
+		await expectAccessibleWithoutScripts(browser, other);
+		await other.goto(`${path}?lang=en`);
+		await other.getByLabel(auth['visit_link.month']).selectOption('4');
+		await other.getByLabel(auth['visit_link.day']).fill('12');
+		await other.getByLabel(auth['visit_link.year']).fill('1979');
+		await other.getByRole('button', { name: auth['visit_link.continue'] }).click();
+		await expect(other).toHaveURL(/\/visits\/[0-9a-f-]{36}\/check-in/);
+		// A link that is not one of ours opens nothing.
+		const forged = await other.goto(`/v/${'A'.repeat(38)}`);
+		expect(forged?.status()).toBe(410);
+		await phone.close();
 
 		const [visit] = (await (await page.request.get('/api/v1/appointments')).json()).items;
 		expect(visit.status).toBe('booked');

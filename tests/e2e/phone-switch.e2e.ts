@@ -122,6 +122,16 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	expect(timeline.segments[1]).toMatchObject({ startedBy: 'staff', reason: 'choice' });
 	expect(timeline.segments[2]).toMatchObject({ startedBy: 'patient', reason: 'choice' });
 
+	// The clinician writes beside the visit as it runs; the draft is kept for the note after it.
+	await clinician
+		.getByLabel(staff['note.section_objective'])
+		.fill('Speaking in full sentences on the phone.');
+	await clinician
+		.locator('section[aria-labelledby="note-draft-heading"]')
+		.getByRole('button', { name: staff['note.save'] })
+		.click();
+	await expect(clinician.getByText(staff['note.during_saved'].split('{{')[0]!)).toBeVisible();
+	await expectAccessible(clinician);
 	await clinician.getByRole('button', { name: en['host.end'] }).click();
 	await expect(patient.getByRole('heading', { name: vi['ended.title'] })).toBeVisible();
 
@@ -129,6 +139,13 @@ test('a p2p video visit moves to the phone when the patient answers the clinicâ€
 	await clinician.getByRole('link', { name: staff['note.write'] }).click();
 	await expect(clinician.getByRole('heading', { name: staff['note.attestation'] })).toBeVisible();
 	await expect(clinician.locator('.attestation')).toContainText(en['modality.phone']);
+	// Tuan reads Vietnamese: the summary for him is to be written in it.
+	await expect(
+		clinician.getByText(staff['note.summary_language'].replace('{{language}}', 'Vietnamese'))
+	).toBeVisible();
+	await expect(clinician.getByLabel(staff['note.section_objective'])).toHaveValue(
+		'Speaking in full sentences on the phone.'
+	);
 	await expectAccessible(clinician);
 	// A note not yet begun starts from the SOAP outline of the visit's type.
 	await expect(clinician.getByLabel(staff['note.section_plan'])).not.toHaveValue('');

@@ -128,6 +128,19 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 				.where('idempotency_key', 'like', 'ehr:document:%')
 				.execute()
 		).toEqual([]);
+		// The panel beside the running visit saves only its sections; the rest of the draft is kept.
+		await saveDraft(v.clinician(), v.appointment.id, { ...SOAP, totalMinutes: '30' });
+		await saveDraft(
+			v.clinician(),
+			v.appointment.id,
+			{ subjective: 'Typed during the visit.', plan: '' },
+			{ only: ['subjective'] }
+		);
+		expect((await readNote(v.clinician(), v.appointment.id)).sections).toMatchObject({
+			subjective: 'Typed during the visit.',
+			plan: SOAP.plan,
+			totalMinutes: '30'
+		});
 		await saveDraft(v.clinician(), v.appointment.id, SOAP);
 		// A draft is not the patient's to read.
 		expect((await roomView(v.patient(), p2p, v.appointment.id)).summary).toBeNull();

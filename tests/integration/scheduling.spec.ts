@@ -1,3 +1,4 @@
+import { appointmentOfLink } from '../../src/lib/server/identity/visit-link';
 import { describe, expect, test } from 'vitest';
 import { seedDemoData } from '../../src/lib/server/demo/seed';
 import type { Actor } from '../../src/lib/server/platform/context';
@@ -129,7 +130,9 @@ describe.each(DATABASE_KINDS)('scheduling on %s', (kind) => {
 			expect(payload.language).toBe('es');
 			if (row.channel === 'sms') {
 				expect([...String(payload.body)].length).toBeLessThanOrEqual(160);
-				expect(String(payload.body)).toContain('https://clinic.example/visits');
+				// The visit's own link: the id and its tag, nothing about the patient.
+				const link = String(payload.body).match(/https:\/\/clinic\.example\/v\/([A-Za-z0-9_-]{38})\b/);
+				expect(link?.[1] && appointmentOfLink(phi, link[1])).toBe(first.appointment.id);
 			} else {
 				const [ics] = payload.attachments as { content: string }[];
 				expect(ics!.content).toContain('BEGIN:VEVENT');
@@ -310,12 +313,18 @@ describe('appointment texts', () => {
 						appointment: { start: new Date('2026-12-02T14:00:00Z') } as never,
 						patient: { preferredLanguage: language, timeZone: 'America/Chicago' } as never,
 						clinicName: 'Riverbend Community Health',
-						baseUrl: 'https://visits.riverbend-health.example'
+						baseUrl: 'https://visits.riverbend-health.example',
+						visitUrl: `https://visits.riverbend-health.example/v/${'x'.repeat(38)}`
 					},
 					kind
 				);
 				expect([...text].length, `${language} ${kind}: ${text}`).toBeLessThanOrEqual(160);
-				expect(text, `${language} ${kind}`).toContain('https://visits.riverbend-health.example/visits');
+				// The visit's own link, whole; a cancelled visit's text leads to booking again.
+				expect(text, `${language} ${kind}`).toContain(
+					kind === 'cancelled'
+						? 'https://visits.riverbend-health.example/visits'
+						: `https://visits.riverbend-health.example/v/${'x'.repeat(38)}`
+				);
 			}
 		}
 	});

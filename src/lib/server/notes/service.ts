@@ -56,7 +56,11 @@ export type Attestation = {
 };
 
 export type NoteView = {
-	appointment: Pick<Appointment, 'id' | 'start' | 'visitTypeCode'> & { patientName: string };
+	appointment: Pick<Appointment, 'id' | 'start' | 'visitTypeCode'> & {
+		patientName: string;
+		/** The language the patient reads: their summary is written in it. */
+		patientLanguage: string;
+	};
 	status: 'none' | 'draft' | 'signed';
 	sections: Sections;
 	signedText: string | null;
@@ -150,7 +154,8 @@ export async function readNote(ctx: ServiceContext, appointmentId: string): Prom
 			id: appointment.id,
 			start: appointment.start,
 			visitTypeCode: appointment.visitTypeCode,
-			patientName: patient ? `${patient.givenName} ${patient.familyName}` : ''
+			patientName: patient ? `${patient.givenName} ${patient.familyName}` : '',
+			patientLanguage: patient?.preferredLanguage ?? 'en'
 		},
 		status: note?.status ?? 'none',
 		sections: opened?.sections ?? EMPTY,
@@ -225,19 +230,23 @@ export function noteTemplate(t: TFunction, visitType: string): Partial<Sections>
 	return outline;
 }
 
-/** Saves the draft (the whole form each time). A signed note is never edited: 409, add an addendum. */
+/**
+ * Saves the draft: the whole form each time, or (`only`) just the sections given, as the panel beside
+ * a running visit sends them. A signed note is never edited: 409, add an addendum.
+ */
 export async function saveDraft(
 	ctx: ServiceContext,
 	appointmentId: string,
-	input: Partial<Sections>
+	input: Partial<Sections>,
+	options: { only?: readonly (typeof SECTIONS)[number][] } = {}
 ): Promise<void> {
 	const appointment = await noteAccess(ctx, appointmentId, 'note.write');
-	const sections = checkSections(input);
+	const given = checkSections(input);
 	const now = ctx.clock.now();
 	await ctx.db.transaction().execute(async (tx) => {
 		const existing = await tx
 			.selectFrom('visit_notes')
-			.select(['id', 'status', 'data_key_id'])
+			.select(['id', 'status', 'data_key_id', 'sections_enc'])
 			.where('appointment_id', '=', appointmentId)
 			.where('kind', '=', 'note')
 			.forUpdate()
@@ -245,6 +254,14 @@ export async function saveDraft(
 		if (existing?.status === 'signed') throw new AppError('NOTE_SIGNED');
 		const id = existing?.id ?? randomUUID();
 		const key = existing ? await ctx.phi.dataKey(tx, existing.data_key_id) : await ctx.phi.newDataKey(tx);
+		let sections = given;
+		if (options.only) {
+			const kept = existing
+				? (JSON.parse(ctx.phi.open(key, 'visit_notes.sections', id, existing.sections_enc)) as Sections)
+				: EMPTY;
+			sections = { ...EMPTY, ...kept };
+			for (const name of options.only) sections[name] = given[name];
+		}
 		const sealed = ctx.phi.seal(key, 'visit_notes.sections', id, JSON.stringify(sections));
 		if (existing) {
 			await tx

@@ -38,6 +38,10 @@ export const ERROR_STATUS = {
 	SELF_DEACTIVATION: 409,
 	/** An invitation or visit link that expired, was used, or was replaced. */
 	LINK_EXPIRED: 410,
+	/** A patient's visit link that is not ours, or whose visit was cancelled or ended over a day ago. */
+	VISIT_LINK_INVALID: 410,
+	/** The date of birth given with a visit link is not the patient's (one answer for every wrong date). */
+	BIRTH_DATE_MISMATCH: 401,
 	/** The consent text changed since it was shown: the patient must read the version now in force. */
 	CONSENT_OUTDATED: 409,
 	/** Check-in is not open for this visit (too early, the visit is over, or it was cancelled). */

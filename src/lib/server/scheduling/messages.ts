@@ -1,3 +1,4 @@
+import { visitLink } from '../identity/visit-link';
 import { createEvent, type EventAttributes } from 'ics';
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
@@ -100,7 +101,13 @@ export type MessageContext = {
 	patient: Patient;
 	clinicName: string;
 	baseUrl: string;
+	/** The visit's own link (identity/visit-link.ts), which asks the date of birth. */
+	visitUrl: string;
 };
+
+/** Where a message sends the patient: their visit; once it is cancelled, their visits (to book again). */
+const linkOf = (ctx: MessageContext, kind: AppointmentMessageKind) =>
+	kind === 'cancelled' ? `${ctx.baseUrl}/visits` : ctx.visitUrl;
 
 /**
  * A visit's date and time as the patient reads it: in their language and time zone, with the zone's
@@ -131,7 +138,7 @@ const when = (ctx: MessageContext, style: 'short' | 'long') =>
  */
 export function smsText(ctx: MessageContext, kind: AppointmentMessageKind): string {
 	const t = tFor(ctx.patient.preferredLanguage);
-	const params = { clinic: ctx.clinicName, when: when(ctx, 'short'), link: `${ctx.baseUrl}/visits` };
+	const params = { clinic: ctx.clinicName, when: when(ctx, 'short'), link: linkOf(ctx, kind) };
 	const full = t(`messages:appointment.sms.${kind}`, params);
 	if ([...full].length <= SMS_MAX_CHARACTERS) return full;
 	const short = t(`messages:appointment.sms.${kind}_short`, params);
@@ -155,8 +162,8 @@ export function calendarEvent(ctx: MessageContext, kind: AppointmentMessageKind)
 		startOutputType: 'utc',
 		duration: { minutes },
 		title: t('messages:appointment.ics.title', { clinic: ctx.clinicName }),
-		description: t('messages:appointment.ics.description', { link: `${ctx.baseUrl}/visits` }),
-		url: `${ctx.baseUrl}/visits`,
+		description: t('messages:appointment.ics.description', { link: linkOf(ctx, kind) }),
+		url: linkOf(ctx, kind),
 		method: kind === 'cancelled' ? 'CANCEL' : 'REQUEST',
 		status: kind === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
 		sequence: ctx.appointment.rescheduleCount + (kind === 'cancelled' ? 1 : 0),
@@ -181,7 +188,7 @@ export function outboxPayload(ctx: MessageContext, kind: AppointmentMessageKind,
 			keypad: kind !== 'cancelled'
 		};
 	}
-	const params = { clinic: ctx.clinicName, when: when(ctx, 'long'), link: `${ctx.baseUrl}/visits` };
+	const params = { clinic: ctx.clinicName, when: when(ctx, 'long'), link: linkOf(ctx, kind) };
 	return {
 		to: ctx.patient.email,
 		subject: t(`messages:appointment.email.${kind}.subject`, params),
@@ -284,7 +291,13 @@ export async function dispatchDueMessages(deps: DispatchDeps, limit = 50): Promi
 				clinicName = (await readOrganization(tx, appointment.organizationId)).name;
 				clinicNames.set(appointment.organizationId, clinicName);
 			}
-			const context = { appointment, patient, clinicName, baseUrl: deps.baseUrl };
+			const context = {
+				appointment,
+				patient,
+				clinicName,
+				baseUrl: deps.baseUrl,
+				visitUrl: visitLink(deps.baseUrl, deps.phi, appointment.id)
+			};
 			const row = await enqueue(
 				tx,
 				deps.phi,

@@ -23,6 +23,8 @@ export type PhiCipher = {
 	openOptional(key: DataKey, field: string, recordId: string, sealed: string | null): string | null;
 	phoneIndex(phone: string): string;
 	emailIndex(email: string): string;
+	/** A keyed tag (HMAC-SHA256, hex) of a value for a purpose: what a link carries to prove it was ours. */
+	tag(purpose: string, value: string): string;
 };
 
 /** E.164 digits only, so '+1 (512) 555-0101' and '+15125550101' index alike. */
@@ -74,7 +76,8 @@ export function createPhiCipher(keyring: Keyring): PhiCipher {
 		openOptional: (key, field, recordId, sealed) =>
 			sealed === null ? null : open(key.key, sealed, aad(field, recordId)),
 		phoneIndex: (phone) => blindIndex(keyring.indexKey, 'phone', normalizePhone(phone)),
-		emailIndex: (email) => blindIndex(keyring.indexKey, 'email', normalizeEmail(email))
+		emailIndex: (email) => blindIndex(keyring.indexKey, 'email', normalizeEmail(email)),
+		tag: (purpose, value) => blindIndex(keyring.indexKey, `tag:${purpose}`, value)
 	};
 }
 

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
+import { noteForEditing, saveDraft } from '$lib/server/notes/service';
 import { chatMessages } from '$lib/server/visits/chat';
 import { decideGuest } from '$lib/server/visits/guests';
 import { endVisit, setRecording, startVisit } from '$lib/server/visits/room';
@@ -25,6 +26,13 @@ const InterpreterCall = v.object({
 	language: v.picklist(LANGUAGE_CODES as [string, ...string[]], 'errors:field.invalid')
 });
 
+const DURING_VISIT = ['subjective', 'objective', 'assessment', 'plan'] as const;
+const pickNotes = (sections: Partial<Record<string, string>>) =>
+	Object.fromEntries(DURING_VISIT.map((s) => [s, sections[s] ?? ''])) as Record<
+		(typeof DURING_VISIT)[number],
+		string
+	>;
+
 function requireStaff(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	if (event.locals.actor.kind !== 'staff') redirect(303, '/staff/sign-in');
 }
@@ -38,7 +46,12 @@ export const load: PageServerLoad = async (event) => {
 		const chat = room.status === 'in_progress' ? asJson(await chatMessages(ctx, id)) : [];
 		const interpreterLanguages = Object.keys(runtime.config.interpreterLine?.codes ?? {});
 		const browserPhone = runtime.config.browserCalls !== null;
-		return { room, chat, timeZone: null, interpreterLanguages, browserPhone };
+		// The host writes the note beside the running visit (a draft until signed after it).
+		const note =
+			room.status !== 'ended' && room.you.host
+				? pickNotes((await noteForEditing(ctx, id, event.locals.t)).sections)
+				: null;
+		return { room, chat, timeZone: null, interpreterLanguages, browserPhone, note };
 	} catch (e) {
 		pageError(event, e);
 	}
@@ -79,6 +92,19 @@ export const actions: Actions = {
 			return { recording: true };
 		} catch (e) {
 			return formFailure(event, e);
+		}
+	},
+	// The note's SOAP sections, saved from the panel beside the visit; the rest of the draft is kept.
+	note: async (event) => {
+		requireStaff(event);
+		const form = await event.request.formData();
+		const sections = pickNotes(Object.fromEntries(DURING_VISIT.map((s) => [s, formText(form, s)])));
+		try {
+			const { ctx, id } = roomRequest(event);
+			await saveDraft(ctx, id, sections, { only: DURING_VISIT });
+			return { noteSaved: true };
+		} catch (e) {
+			return formFailure(event, e, sections);
 		}
 	},
 	end: async (event) => {
