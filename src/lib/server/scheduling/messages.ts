@@ -141,9 +141,18 @@ export function smsText(ctx: MessageContext, kind: AppointmentMessageKind): stri
 	const params = { clinic: ctx.clinicName, when: when(ctx, 'short'), link: linkOf(ctx, kind) };
 	const full = t(`messages:appointment.sms.${kind}`, params);
 	if ([...full].length <= SMS_MAX_CHARACTERS) return full;
-	const short = t(`messages:appointment.sms.${kind}_short`, params);
-	return [...short].slice(0, SMS_MAX_CHARACTERS).join('');
+	// Still too long (a long clinic address): the words give way, the link is never cut.
+	const [words = '', after = ''] = t(`messages:appointment.sms.${kind}_short`, {
+		...params,
+		link: LINK_MARK
+	}).split(LINK_MARK);
+	const room = SMS_MAX_CHARACTERS - [...params.link].length - [...after].length;
+	const head = [...words].length <= room ? words : `${[...words].slice(0, Math.max(room - 2, 0)).join('')}… `;
+	return `${head}${params.link}${after}`;
 }
+
+/** Where the link goes in a text being fitted (never in a translation). */
+const LINK_MARK = '\u0000';
 
 export function voiceText(ctx: MessageContext, kind: AppointmentMessageKind): string {
 	const t = tFor(ctx.patient.preferredLanguage);

@@ -48,11 +48,15 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown)
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Reads a JSON body with a size cap and validates it; every failure is a localized 4xx. */
+/**
+ * Reads a JSON body with a size cap and validates it; every failure is a localized 4xx. A field that
+ * fails the schema is a 422 VALIDATION, or the 400 INVALID_REQUEST where a public contract says so
+ * (`invalid: 'INVALID_REQUEST'`).
+ */
 export async function readJson<S extends v.GenericSchema>(
 	request: Request,
 	schema: S,
-	options: { maxBytes?: number } = {}
+	options: { maxBytes?: number; invalid?: 'VALIDATION' | 'INVALID_REQUEST' } = {}
 ): Promise<v.InferOutput<S>> {
 	const maxBytes = options.maxBytes ?? 16 * 1024;
 	if (!JSON_TYPE.test(request.headers.get('content-type') ?? '')) {
@@ -67,7 +71,12 @@ export async function readJson<S extends v.GenericSchema>(
 	} catch {
 		throw new AppError('MALFORMED_JSON');
 	}
-	return parseInput(schema, body);
+	const result = v.safeParse(schema, body, { abortPipeEarly: true });
+	if (result.success) return result.output;
+	const fields = result.issues.map(issueToField);
+	throw options.invalid === 'INVALID_REQUEST'
+		? new AppError('INVALID_REQUEST', {}, fields)
+		: validationFailed(fields);
 }
 
 /** Reads a text body of one of the given media types (CSV, plain text) with a size cap. */

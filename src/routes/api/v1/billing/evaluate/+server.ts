@@ -4,7 +4,6 @@ import { evaluateEncounter, requireBillingAccess } from '$lib/server/billing/ser
 import { bearerTokenMatches } from '$lib/server/platform/metrics-access';
 import { serviceContext, signedInContext } from '$lib/server/platform/http/access';
 import { api, requireRuntime } from '$lib/server/platform/http/api';
-import { isAppError, AppError } from '$lib/server/platform/errors';
 import { readJson } from '$lib/server/platform/http/validation';
 import type { RequestHandler } from './$types';
 
@@ -56,15 +55,8 @@ export const POST: RequestHandler = api(async ({ locals, request }) => {
 		? serviceContext(runtime, { ...locals, actor: { kind: 'system' } })
 		: signedInContext(runtime, locals);
 	await requireBillingAccess(ctx);
-	let facts: v.InferOutput<typeof Facts>;
-	try {
-		facts = await readJson(request, Facts);
-	} catch (error) {
-		// The contract answers 400 for an unknown or invalid field.
-		if (isAppError(error) && error.code === 'VALIDATION')
-			throw new AppError('INVALID_REQUEST', {}, error.fields);
-		throw error;
-	}
+	// The contract answers 400 for an unknown or invalid field.
+	const facts = await readJson(request, Facts, { invalid: 'INVALID_REQUEST' });
 	const coding = await evaluateEncounter(ctx, facts);
 	return json({
 		billable: coding.billable,
