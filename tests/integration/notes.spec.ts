@@ -39,7 +39,7 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 	const database = useTestDatabase(kind);
 	const phi = testPhiCipher();
 
-	async function visited() {
+	async function visited(visit = { day: '2026-12-02', key: 'note-1' }) {
 		const db = database().db;
 		await seedDemoData(db, phi, new Date('2026-11-23T12:00:00Z'));
 		const scheduler = testContext(db, {
@@ -49,9 +49,9 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		const { patient: marcus, appointment } = await bookDemoVisit(scheduler.ctx, phi, {
 			patient: 'Marcus',
 			state: 'CO',
-			day: '2026-12-02',
+			day: visit.day,
 			modality: 'video',
-			key: 'note-1'
+			key: visit.key
 		});
 		let now = new Date(appointment.start.getTime() - 5 * 60_000);
 		const as = (actor: Actor) => testContext(db, { phi, actor, now: now.toISOString() }).ctx;
@@ -277,6 +277,25 @@ describe.each(DATABASE_KINDS)('the visit note on %s', (kind) => {
 		// Those who do not bill cannot read the queue.
 		expect((await appErrorOf(billingQueue(v.scheduler.ctx))).code).toBe('FORBIDDEN');
 		expect((await appErrorOf(billingItem(v.clinician(), v.appointment.id))).code).toBe('FORBIDDEN');
+	});
+
+	test('visits still to approve come first in the queue, however many newer ones are done', async () => {
+		const older = await visited();
+		const newer = await visited({ day: '2026-12-03', key: 'note-2' });
+		const biller = testContext(older.db, {
+			phi,
+			actor: await staffActorFor(older.db, 'biller@demo.anyvisit.test')
+		}).ctx;
+		expect((await billingQueue(biller)).map((i) => i.appointmentId)).toEqual([
+			newer.appointment.id,
+			older.appointment.id
+		]);
+		const line = (await billingItem(biller, newer.appointment.id)).coding!.lines[0]!;
+		await approveClaim(biller, newer.appointment.id, { ...line, diagnoses: 'I10', reason: 'Checked.' });
+		expect((await billingQueue(biller)).map((i) => i.appointmentId)).toEqual([
+			older.appointment.id,
+			newer.appointment.id
+		]);
 	});
 
 	test('E/M level by documented time (CPT 2024+ minimums), psychotherapy by session time', () => {

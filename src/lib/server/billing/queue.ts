@@ -1,6 +1,7 @@
 import { requirePermission } from '../identity/policy';
 import { PAYERS } from '../eligibility/payers';
 import type { ServiceContext } from '../platform/context';
+import { sql } from 'kysely';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError, notFound, validationFailed, type FieldIssue } from '../platform/errors';
 import { readCheckIn } from '../previsit/check-in';
@@ -240,8 +241,12 @@ function visitsToBill(ctx: ServiceContext, organizationId: string) {
 		.where('visits.status', '=', 'ended');
 }
 
+/** Newest first, but every visit still to approve before any approved one: none drops off the page. */
+const TO_APPROVE_FIRST = sql<boolean>`exists (select 1 from claims where claims.appointment_id = visits.appointment_id)`;
+
 /**
- * The biller's work queue: the clinic's ended visits, newest first, each with its suggested coding
+ * The biller's work queue: the clinic's ended visits (those still to approve first, then newest
+ * first), each with its suggested coding
  * (E/M level by time, POS and modifiers from what happened), the reason for each decision, and the
  * warnings that would get the claim denied. Reading it is audited (it names patients).
  */
@@ -251,6 +256,7 @@ export async function billingQueue(ctx: ServiceContext): Promise<QueueItem[]> {
 		resourceType: 'visit'
 	});
 	const rows = await visitsToBill(ctx, biller.organizationId)
+		.orderBy(TO_APPROVE_FIRST, 'asc')
 		.orderBy('visits.ended_at', 'desc')
 		.limit(50)
 		.execute();
