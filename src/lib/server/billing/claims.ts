@@ -9,6 +9,7 @@ import { FhirError } from '../integrations/fhir/client';
 import { buildClaim837p, claimProblems, type ProfessionalClaim } from '../integrations/x12/claim837p';
 import { ClearinghouseError, type Clearinghouse } from '../integrations/x12/clearinghouse';
 import { readPatient } from '../patients/repository';
+import { dayIn } from '../scheduling/states';
 import type { PhiCipher } from '../platform/crypto/phi';
 import type { ServiceContext } from '../platform/context';
 import { notFound } from '../platform/errors';
@@ -85,7 +86,7 @@ function subscriberDemographics(patient: FhirPatient) {
 async function professionalClaim(
 	deps: ClaimDeliveryDeps,
 	claimId: string
-): Promise<{ claim: ProfessionalClaim; patientRef: string }> {
+): Promise<{ claim: ProfessionalClaim; patientRef: string; organizationId: string }> {
 	const row = await deps.db
 		.selectFrom('claims')
 		.innerJoin('appointments', 'appointments.id', 'claims.appointment_id')
@@ -98,6 +99,7 @@ async function professionalClaim(
 			'claims.pos',
 			'claims.diagnoses',
 			'claims.claim_number',
+			'claims.organization_id',
 			'appointments.patient_id',
 			'appointments.clinician_id',
 			'appointments.starts_at',
@@ -133,9 +135,7 @@ async function professionalClaim(
 			if (error instanceof FhirError && error.retryable) throw error;
 			return null;
 		});
-	const dateOfService = new Intl.DateTimeFormat('en-CA', { timeZone: row.time_zone }).format(
-		row.started_at ?? row.starts_at
-	);
+	const dateOfService = dayIn(row.started_at ?? row.starts_at, row.time_zone);
 	const demographics = subscriberDemographics(ehrPatient);
 	const claim: ProfessionalClaim = {
 		submitter: {
@@ -169,7 +169,7 @@ async function professionalClaim(
 	};
 	const problems = claimProblems(claim);
 	if (problems.length) throw new ClaimNotBuildable(`not sendable as it stands (${problems.join(', ')})`);
-	return { claim, patientRef };
+	return { claim, patientRef, organizationId: row.organization_id };
 }
 
 /**
@@ -186,7 +186,7 @@ async function submissionOf(deps: ClaimDeliveryDeps, claimId: string): Promise<s
 		const key = await deps.phi.dataKey(deps.db, kept.data_key_id);
 		return deps.phi.open(key, 'claim_submissions.x12', claimId, kept.x12_enc);
 	}
-	const { claim, patientRef } = await professionalClaim(deps, claimId);
+	const { claim, patientRef, organizationId } = await professionalClaim(deps, claimId);
 	const now = deps.clock.now();
 	const { nextval } = await sql<{ nextval: string }>`select nextval('claim_interchange_seq')`
 		.execute(deps.db)
@@ -203,18 +203,13 @@ async function submissionOf(deps: ClaimDeliveryDeps, claimId: string): Promise<s
 		identifierSystem: identifierSystem(deps.baseUrl, 'claim'),
 		created: now
 	});
-	await deps.db.transaction().execute(async (tx) => {
+	const inserted = await deps.db.transaction().execute(async (tx) => {
 		const key = await deps.phi.newDataKey(tx);
-		const organization = await tx
-			.selectFrom('claims')
-			.select('organization_id')
-			.where('id', '=', claimId)
-			.executeTakeFirstOrThrow();
-		await tx
+		return tx
 			.insertInto('claim_submissions')
 			.values({
 				claim_id: claimId,
-				organization_id: organization.organization_id,
+				organization_id: organizationId,
 				interchange,
 				data_key_id: key.id,
 				x12_enc: deps.phi.seal(key, 'claim_submissions.x12', claimId, x12),
@@ -222,10 +217,11 @@ async function submissionOf(deps: ClaimDeliveryDeps, claimId: string): Promise<s
 				created_at: now
 			})
 			.onConflict((oc) => oc.column('claim_id').doNothing())
-			.execute();
+			.returning('claim_id')
+			.executeTakeFirst();
 	});
 	// Two deliveries at once: whichever was kept first is the one sent.
-	return submissionOf(deps, claimId);
+	return inserted ? x12 : submissionOf(deps, claimId);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Claim } from '@medplum/fhirtypes';
 import type { ProfessionalClaim } from '../integrations/x12/claim837p';
+import { withDot } from '../notes/service';
 
 const NPI = 'http://hl7.org/fhir/sid/us-npi';
 const CPT = 'http://www.ama-assn.org/go/cpt';
@@ -10,8 +11,6 @@ const POS = 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of
 /** 93 and 95 are CPT modifiers; FQ, G0 and the other letter-led ones are HCPCS Level II. */
 const modifierSystem = (modifier: string) => (/^\d/.test(modifier) ? CPT : HCPCS);
 const usd = (cents: number) => ({ value: cents / 100, currency: 'USD' as const });
-/** ICD-10-CM is written with the dot after the third character in FHIR (the 837P drops it). */
-const dotted = (code: string) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code);
 
 /**
  * The same professional claim as the 837P, as a FHIR R4 Claim: the patient as the EHR knows them, the
@@ -57,7 +56,7 @@ export function fhirClaim(
 		],
 		diagnosis: claim.diagnoses.map((code, i) => ({
 			sequence: i + 1,
-			diagnosisCodeableConcept: { coding: [{ system: ICD10CM, code: dotted(code) }] }
+			diagnosisCodeableConcept: { coding: [{ system: ICD10CM, code: withDot(code) }] }
 		})),
 		insurance: [
 			{

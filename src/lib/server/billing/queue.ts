@@ -7,7 +7,8 @@ import { AppError, notFound, validationFailed, type FieldIssue } from '../platfo
 import { readCheckIn } from '../previsit/check-in';
 import { consentStatusOf } from '../previsit/consent';
 import { readPatient } from '../patients/repository';
-import { parseDiagnoses, signedSections } from '../notes/service';
+import { parseDiagnoses, signedSections, withDot } from '../notes/service';
+import { dayIn } from '../scheduling/states';
 import { enqueueClaim } from './claims';
 import { readSegments } from '../visits/repository';
 import {
@@ -119,9 +120,7 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 		row.started_at && row.ended_at
 			? Math.round((row.ended_at.getTime() - row.started_at.getTime()) / 60_000)
 			: 0;
-	const date = new Intl.DateTimeFormat('en-CA', { timeZone: row.time_zone }).format(
-		row.started_at ?? new Date()
-	);
+	const date = dayIn(row.started_at ?? ctx.clock.now(), row.time_zone);
 	const coverage = await ctx.db
 		.selectFrom('coverages')
 		.select('payer_id')
@@ -203,7 +202,7 @@ async function itemFor(ctx: ServiceContext, row: VisitRow): Promise<QueueItem> {
 					code: claim.service_code,
 					modifiers: claim.modifiers,
 					pos: claim.pos,
-					diagnoses: claim.diagnoses.map(dotted),
+					diagnoses: claim.diagnoses.map(withDot),
 					at: claim.approved_at,
 					claimNumber: claim.claim_number,
 					submittedAt: claim.submitted_at
@@ -301,8 +300,6 @@ export type Approval = {
 	diagnoses: string;
 	reason: string;
 };
-
-const dotted = (code: string) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code);
 
 /**
  * The biller approves the visit's claim: the suggested coding as it is, or corrected. A correction, a

@@ -3,7 +3,7 @@ import type { PhiCipher } from '../platform/crypto/phi';
 import type { ServiceContext } from '../platform/context';
 import { AppError } from '../platform/errors';
 import { readPatient } from '../patients/repository';
-import { readAppointment } from '../scheduling/repository';
+import { readAppointment, type Appointment } from '../scheduling/repository';
 import { createSession, type Session } from './session';
 import { PATIENT_SESSION } from './patient-sign-in';
 import { SIGN_IN_LIMITS, isLimited, recordFailure, type Limit } from './rate-limit';
@@ -38,10 +38,7 @@ export function appointmentOfLink(phi: PhiCipher, token: string): string | null 
 }
 
 /** The visit a link opens, while it can be opened: 410 VISIT_LINK_INVALID otherwise. */
-export async function visitOfLink(
-	ctx: ServiceContext,
-	token: string
-): Promise<{ appointmentId: string; patientId: string }> {
+export async function visitOfLink(ctx: ServiceContext, token: string): Promise<Appointment> {
 	const appointmentId = appointmentOfLink(ctx.phi, token);
 	const appointment = appointmentId ? await readAppointment(ctx.db, appointmentId) : undefined;
 	if (
@@ -50,7 +47,7 @@ export async function visitOfLink(
 		appointment.end.getTime() + USABLE_AFTER_END_MS < ctx.clock.now().getTime()
 	)
 		throw new AppError('VISIT_LINK_INVALID');
-	return { appointmentId: appointment.id, patientId: appointment.patientId };
+	return appointment;
 }
 
 const linkLimit = (appointmentId: string): Limit => ({
@@ -68,11 +65,11 @@ export async function signInWithVisitLink(
 	ctx: ServiceContext,
 	input: { token: string; birthDate: string; ip: string | null }
 ): Promise<{ token: string; session: Session; appointmentId: string }> {
-	const { appointmentId } = await visitOfLink(ctx, input.token);
+	const appointment = await visitOfLink(ctx, input.token);
+	const appointmentId = appointment.id;
 	const now = ctx.clock.now();
 	const limits = [linkLimit(appointmentId), SIGN_IN_LIMITS.perAddress(input.ip ?? 'unknown')];
 	if (await isLimited(ctx.db, limits, now)) throw new AppError('RATE_LIMITED');
-	const appointment = (await readAppointment(ctx.db, appointmentId))!;
 	const patient = await readPatient(ctx.db, ctx.phi, appointment.patientId);
 	if (!patient || patient.birthDate !== input.birthDate) {
 		await recordFailure(ctx.db, limits, now);

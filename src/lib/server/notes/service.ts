@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { enqueueSignedDocument } from '../ehr/documents';
 import { requirePermission } from '../identity/policy';
 import type { ServiceContext } from '../platform/context';
+import type { DataKey } from '../platform/crypto/phi';
 import { AppError, validationFailed } from '../platform/errors';
 import { readCheckIn } from '../previsit/check-in';
 import { consentStatusOf } from '../previsit/consent';
@@ -24,6 +25,9 @@ export const SECTIONS = [
 	'totalMinutes',
 	'mdm'
 ] as const;
+
+/** The SOAP sections proper: what a template outlines and the panel beside a running visit edits. */
+export const SOAP_SECTIONS = ['subjective', 'objective', 'assessment', 'plan'] as const;
 
 /** Medical decision making, the other basis of an office E/M level (CPT 2021+). */
 export const MDM_LEVELS = ['straightforward', 'low', 'moderate', 'high'] as const;
@@ -130,10 +134,7 @@ export async function readNote(ctx: ServiceContext, appointmentId: string): Prom
 	const open = async (row: (typeof rows)[number]) => {
 		const key = await ctx.phi.dataKey(ctx.db, row.data_key_id);
 		return {
-			sections: {
-				...EMPTY,
-				...(JSON.parse(ctx.phi.open(key, 'visit_notes.sections', row.id, row.sections_enc)) as Sections)
-			},
+			sections: openSections(ctx.phi, key, row.id, row.sections_enc),
 			text: row.text_enc ? ctx.phi.open(key, 'visit_notes.text', row.id, row.text_enc) : null
 		};
 	};
@@ -213,7 +214,18 @@ export function parseDiagnoses(text: string): string[] | null {
 		.filter(Boolean);
 	const codes = written.map((code) => code.replace('.', ''));
 	if (written.length > 12 || codes.some((code) => !/^[A-TV-Z]\d[0-9A-Z]{1,5}$/.test(code))) return null;
-	return [...new Set(codes)].map((code) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code));
+	return [...new Set(codes)].map(withDot);
+}
+
+/** An ICD-10-CM code with its dot after the third character, as written and in FHIR (the 837P drops it). */
+export const withDot = (code: string) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code);
+
+/** A note's sealed sections, opened over the empty ones (older notes lack newer sections). */
+function openSections(phi: ServiceContext['phi'], key: DataKey, id: string, sealed: string): Sections {
+	return {
+		...EMPTY,
+		...(JSON.parse(phi.open(key, 'visit_notes.sections', id, sealed)) as Partial<Sections>)
+	};
 }
 
 /**
@@ -222,7 +234,7 @@ export function parseDiagnoses(text: string): string[] | null {
  */
 export function noteTemplate(t: TFunction, visitType: string): Partial<Sections> {
 	const outline: Partial<Sections> = {};
-	for (const section of ['subjective', 'objective', 'assessment', 'plan'] as const)
+	for (const section of SOAP_SECTIONS)
 		outline[section] = t([
 			`staff:note.template.${visitType}.${section}`,
 			`staff:note.template.general.${section}`
@@ -256,10 +268,7 @@ export async function saveDraft(
 		const key = existing ? await ctx.phi.dataKey(tx, existing.data_key_id) : await ctx.phi.newDataKey(tx);
 		let sections = given;
 		if (options.only) {
-			const kept = existing
-				? (JSON.parse(ctx.phi.open(key, 'visit_notes.sections', id, existing.sections_enc)) as Sections)
-				: EMPTY;
-			sections = { ...EMPTY, ...kept };
+			sections = existing ? openSections(ctx.phi, key, id, existing.sections_enc) : { ...EMPTY };
 			for (const name of options.only) sections[name] = given[name];
 		}
 		const sealed = ctx.phi.seal(key, 'visit_notes.sections', id, JSON.stringify(sections));
@@ -316,12 +325,7 @@ export async function signedSections(
 		.executeTakeFirst();
 	if (!note) return null;
 	const key = await ctx.phi.dataKey(ctx.db, note.data_key_id);
-	return {
-		...EMPTY,
-		...(JSON.parse(
-			ctx.phi.open(key, 'visit_notes.sections', note.id, note.sections_enc)
-		) as Partial<Sections>)
-	};
+	return openSections(ctx.phi, key, note.id, note.sections_enc);
 }
 
 /** The plain-language summary the clinician wrote for the patient, once the note is signed (never a draft). */
@@ -409,9 +413,9 @@ export async function signNote(
 		.executeTakeFirstOrThrow();
 	const text = [
 		attestationText(t, view.attestation, timeZone, lang),
-		...(['subjective', 'objective', 'assessment', 'plan'] as const)
-			.filter((s) => view.sections[s])
-			.map((s) => `${t(`notes:section.${s}`)}\n${view.sections[s]}`),
+		...SOAP_SECTIONS.filter((s) => view.sections[s]).map(
+			(s) => `${t(`notes:section.${s}`)}\n${view.sections[s]}`
+		),
 		...(view.sections.diagnoses ? [t('notes:diagnoses', { codes: view.sections.diagnoses })] : []),
 		...(view.sections.totalMinutes ? [t('notes:total_time', { minutes: view.sections.totalMinutes })] : []),
 		...(view.sections.mdm ? [t('notes:mdm', { level: t(`notes:mdm_${view.sections.mdm}`) })] : [])

@@ -25,15 +25,14 @@ function birthDateOf(month: string, day: string, year: string): string {
 
 /** A visit's own link (from its text, email or calendar entry): asks the patient's date of birth. */
 export const load: PageServerLoad = async (event) => {
-	let visit: { appointmentId: string; patientId: string };
+	let visit: Awaited<ReturnType<typeof visitOfLink>>;
 	try {
 		visit = await visitOfLink(serviceContext(requireRuntime(event.locals), event.locals), event.params.token);
 	} catch (e) {
 		pageError(event, e);
 	}
 	const actor = event.locals.actor;
-	if (actor.kind === 'patient' && actor.id === visit.patientId)
-		redirect(303, `/visits/${visit.appointmentId}/check-in`);
+	if (actor.kind === 'patient' && actor.id === visit.patientId) redirect(303, `/visits/${visit.id}/check-in`);
 	return {};
 };
 

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { noteForEditing, saveDraft } from '$lib/server/notes/service';
+import { SOAP_SECTIONS, noteForEditing, saveDraft } from '$lib/server/notes/service';
 import { chatMessages } from '$lib/server/visits/chat';
 import { decideGuest } from '$lib/server/visits/guests';
 import { endVisit, setRecording, startVisit } from '$lib/server/visits/room';
@@ -26,10 +26,9 @@ const InterpreterCall = v.object({
 	language: v.picklist(LANGUAGE_CODES as [string, ...string[]], 'errors:field.invalid')
 });
 
-const DURING_VISIT = ['subjective', 'objective', 'assessment', 'plan'] as const;
 const pickNotes = (sections: Partial<Record<string, string>>) =>
-	Object.fromEntries(DURING_VISIT.map((s) => [s, sections[s] ?? ''])) as Record<
-		(typeof DURING_VISIT)[number],
+	Object.fromEntries(SOAP_SECTIONS.map((s) => [s, sections[s] ?? ''])) as Record<
+		(typeof SOAP_SECTIONS)[number],
 		string
 	>;
 
@@ -98,10 +97,10 @@ export const actions: Actions = {
 	note: async (event) => {
 		requireStaff(event);
 		const form = await event.request.formData();
-		const sections = pickNotes(Object.fromEntries(DURING_VISIT.map((s) => [s, formText(form, s)])));
+		const sections = pickNotes(Object.fromEntries(SOAP_SECTIONS.map((s) => [s, formText(form, s)])));
 		try {
 			const { ctx, id } = roomRequest(event);
-			await saveDraft(ctx, id, sections, { only: DURING_VISIT });
+			await saveDraft(ctx, id, sections, { only: SOAP_SECTIONS });
 			return { noteSaved: true };
 		} catch (e) {
 			return formFailure(event, e, sections);
